@@ -1,0 +1,2 @@
+//! Mentor matching for Carrel: scoring, candidates and solvers.
+#![deny(missing_docs)]
