@@ -1,0 +1,1 @@
+//! The Carrel web application.
