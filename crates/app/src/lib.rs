@@ -1,1 +1,11 @@
-//! The Carrel web application.
+//! The Carrel web application: a mentorship network for librarians.
+//!
+//! Each feature module holds its rules, its queries and its pages; `platform` holds what
+//! every feature shares (database, sessions and access rules, mail, page layout).
+
+pub mod accounts;
+pub mod app;
+pub mod demo;
+pub mod network;
+pub mod people;
+pub mod platform;

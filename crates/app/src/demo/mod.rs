@@ -1,0 +1,3 @@
+//! The demo network: a deterministic, believable set of people across every region.
+
+pub mod names;

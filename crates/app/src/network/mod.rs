@@ -1,0 +1,3 @@
+//! The network: regions, divisions and their time zones.
+
+pub mod catalog;

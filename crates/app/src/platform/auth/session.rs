@@ -1,0 +1,178 @@
+//! Sessions stored in the database, named by a random token in an HttpOnly cookie.
+//!
+//! Only the token's digest is stored. A session ends after the idle timeout without a
+//! request, after the absolute timeout in any case, at sign-out, and when the person's
+//! password changes. Signing in always makes a new token, so a token planted before
+//! sign-in is worthless after it.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+
+use crate::platform::auth::roles::{Grant, Role};
+use crate::platform::auth::viewer::Viewer;
+use crate::platform::db::{now, Db};
+use crate::platform::state::AppState;
+use crate::platform::web::{cookies, tokens};
+use crate::{execute, on_db};
+
+const COOKIE: &str = "carrel_session";
+
+/// Writing `last_seen_at` on every request would make every page view a write; once a
+/// minute keeps the idle timeout accurate enough.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    person_id: i64,
+    name: String,
+    region_id: Option<i64>,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    role: String,
+    region_id: Option<i64>,
+}
+
+/// Starts a session for a person and returns the `Set-Cookie` value that carries it.
+pub async fn start(state: &AppState, person_id: i64) -> Result<HeaderValue, sqlx::Error> {
+    let token = tokens::new_token();
+    let at = now();
+    execute!(
+        &state.db,
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, person_id, created_at, last_seen_at) \
+             VALUES ($1, $2, $3, $3)",
+        )
+        .bind(tokens::digest(&token))
+        .bind(person_id)
+        .bind(at)
+    )?;
+    tracing::info!(person.id = person_id, "session started");
+    Ok(cookies::build(
+        COOKIE,
+        &token,
+        None,
+        state.config.secure_cookies(),
+    ))
+}
+
+/// Ends one session and returns the `Set-Cookie` value that removes the cookie.
+pub async fn end(state: &AppState, session_digest: &str) -> Result<HeaderValue, sqlx::Error> {
+    execute!(
+        &state.db,
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(session_digest)
+    )?;
+    Ok(cookies::build(
+        COOKIE,
+        "",
+        Some(0),
+        state.config.secure_cookies(),
+    ))
+}
+
+/// Ends every session of a person, after a password change or when access is removed.
+pub async fn end_all(db: &Db, person_id: i64) -> Result<(), sqlx::Error> {
+    execute!(
+        db,
+        sqlx::query("DELETE FROM sessions WHERE person_id = $1").bind(person_id)
+    )?;
+    Ok(())
+}
+
+/// Loads the viewer of a request from its session cookie, if the session is still valid.
+pub async fn load_viewer(state: AppState, mut request: Request, next: Next) -> Response {
+    let token = cookies::read(request.headers(), COOKIE).filter(|t| !t.is_empty());
+    let mut clear_cookie = false;
+    if let Some(token) = token {
+        match viewer_for(&state, &tokens::digest(&token)).await {
+            Ok(Some(viewer)) => {
+                request.extensions_mut().insert(viewer);
+            }
+            Ok(None) => clear_cookie = true,
+            Err(error) => tracing::error!(%error, "loading a session failed"),
+        }
+    }
+
+    let mut response = next.run(request).await;
+    if clear_cookie {
+        let cookie = cookies::build(COOKIE, "", Some(0), state.config.secure_cookies());
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The middleware form of [`load_viewer`].
+pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    load_viewer(state, request, next).await
+}
+
+async fn viewer_for(state: &AppState, digest: &str) -> Result<Option<Viewer>, sqlx::Error> {
+    let row: Option<SessionRow> = on_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "SELECT s.person_id, p.name, p.region_id, s.created_at, s.last_seen_at \
+             FROM sessions s JOIN people p ON p.id = s.person_id \
+             WHERE s.id_hash = $1 AND p.status = 'active'",
+        )
+        .bind(digest)
+        .fetch_optional(pool)
+        .await
+    })?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+
+    let at = now();
+    let idle = chrono::Duration::from_std(state.config.session_idle()).unwrap_or_default();
+    let max = chrono::Duration::from_std(state.config.session_max()).unwrap_or_default();
+    if at - row.last_seen_at > idle || at - row.created_at > max {
+        end(state, digest).await?;
+        return Ok(None);
+    }
+    if (at - row.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
+        touch(&state.db, digest, at).await?;
+    }
+
+    let grants = grants_of(&state.db, row.person_id).await?;
+    Ok(Some(Viewer {
+        person_id: row.person_id,
+        name: row.name,
+        region_id: row.region_id,
+        grants,
+        session_digest: digest.to_owned(),
+    }))
+}
+
+async fn touch(db: &Db, digest: &str, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    execute!(
+        db,
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(at)
+            .bind(digest)
+    )?;
+    Ok(())
+}
+
+/// Every grant a person holds.
+pub async fn grants_of(db: &Db, person_id: i64) -> Result<Vec<Grant>, sqlx::Error> {
+    let rows: Vec<GrantRow> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT role, region_id FROM grants WHERE person_id = $1 ORDER BY id")
+            .bind(person_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Role::parse(&row.role).map(|role| Grant {
+                role,
+                region_id: row.region_id,
+            })
+        })
+        .collect())
+}
