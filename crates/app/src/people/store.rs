@@ -223,3 +223,16 @@ pub async fn admin_exists(db: &Db) -> Result<bool, sqlx::Error> {
     })?;
     Ok(row.is_some())
 }
+
+/// The email addresses of every active admin.
+pub async fn admin_emails(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT p.email FROM people p JOIN grants g ON g.person_id = p.id \
+             WHERE g.role = 'admin' AND p.status = 'active' ORDER BY p.id",
+        )
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows.into_iter().map(|(email,)| email).collect())
+}
