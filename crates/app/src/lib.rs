@@ -4,8 +4,10 @@
 //! every feature shares (database, sessions and access rules, mail, page layout).
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod demo;
+pub mod home;
 pub mod network;
 pub mod people;
 pub mod platform;

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod flash;
 pub mod forms;
 pub mod headers;
+pub mod markdown;
 pub mod metrics;
 pub mod observe;
 pub mod pages;

@@ -1,0 +1,81 @@
+//! The home page: for visitors, what Carrel is; for members, what to do next.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::network;
+use crate::people::store;
+use crate::platform::auth::policy::{self, DirectoryScope};
+use crate::platform::auth::roles::Role;
+use crate::platform::auth::viewer::MaybeViewer;
+use crate::platform::error::AppResult;
+use crate::platform::state::AppState;
+use crate::platform::web::pages::{render, Page};
+use crate::platform::web::routes::Routes;
+
+/// The routes of this feature.
+pub fn routes() -> Routes {
+    Routes::default().get("/", home)
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+    roles: Vec<&'static str>,
+    waiting_approval: Option<usize>,
+    regions_without_coordinator: Option<Vec<String>>,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    page: Page,
+    MaybeViewer(viewer): MaybeViewer,
+) -> AppResult<Response> {
+    let Some(viewer) = viewer else {
+        let empty = HomePage {
+            page,
+            roles: Vec::new(),
+            waiting_approval: None,
+            regions_without_coordinator: None,
+        };
+        return render(&empty);
+    };
+
+    let mut roles: Vec<&'static str> = viewer.grants.iter().map(|g| g.role.label()).collect();
+    roles.dedup();
+    let waiting_approval = match policy::directory_scope(&viewer) {
+        Some(DirectoryScope::National) => Some(store::pending_approval(&state.db, None).await?),
+        Some(DirectoryScope::Regions(ids)) => {
+            Some(store::pending_approval(&state.db, Some(&ids)).await?)
+        }
+        None => None,
+    }
+    .map(|waiting| waiting.len());
+    let regions_without_coordinator = if viewer.has(Role::Admin) {
+        Some(uncovered_regions(&state).await?)
+    } else {
+        None
+    };
+    render(&HomePage {
+        page,
+        roles,
+        waiting_approval,
+        regions_without_coordinator,
+    })
+}
+
+async fn uncovered_regions(state: &AppState) -> AppResult<Vec<String>> {
+    let covered: Vec<i64> = network::coordinator_names(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let regions = network::list_regions(&state.db).await?;
+    Ok(regions
+        .into_iter()
+        .filter(|r| !covered.contains(&r.id))
+        .map(|r| r.name)
+        .collect())
+}
