@@ -75,6 +75,9 @@ impl Dice {
     }
 }
 
+/// Role codes with their region, where the role has one.
+type Roles = Vec<(&'static str, Option<i64>)>;
+
 /// One generated person, before insertion.
 struct Member {
     id: i64,
@@ -95,7 +98,7 @@ struct Member {
     hours: i64,
     bio: String,
     visibility: &'static str,
-    roles: Vec<(&'static str, Option<i64>)>,
+    roles: Roles,
     needs: Vec<i64>,
     offers: Vec<i64>,
 }
@@ -155,7 +158,7 @@ fn generate(
             .find(|r| r.code == code)
             .unwrap_or(&regions[0])
     };
-    let fixed: [(&str, &str, Vec<(&str, Option<i64>)>); 6] = [
+    let fixed: [(&str, &str, Roles); 6] = [
         (DEMO_SIGN_INS[0].1, "NY", vec![("admin", None)]),
         (
             DEMO_SIGN_INS[1].1,

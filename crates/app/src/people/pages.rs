@@ -114,8 +114,9 @@ pub async fn save(
     State(state): State<AppState>,
     page: Page,
     viewer: Viewer,
-    Form(form): Form<ProfileForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
+    let form = ProfileForm::from_pairs(pairs);
     let choices = Choices::load(&state).await?;
     match profile::validate(&form, &choices.regions, &choices.topics) {
         Ok(valid) => {

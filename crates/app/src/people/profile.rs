@@ -1,7 +1,6 @@
 //! The career profile: who a person is in the profession and what they need and offer.
 
 use chrono_tz::Tz;
-use serde::Deserialize;
 
 use crate::network::Region;
 use crate::people::topics::Stage;
@@ -116,8 +115,7 @@ pub struct Topic {
 }
 
 /// The profile form, as typed.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProfileForm {
     /// Name.
     pub name: String,
@@ -147,11 +145,9 @@ pub struct ProfileForm {
     pub need_4: String,
     /// Fifth need.
     pub need_5: String,
-    /// Offered topic codes (checkboxes).
-    #[serde(rename = "offer")]
+    /// Offered topic codes (checkboxes named `offer`).
     pub offers: Vec<String>,
-    /// Language codes (checkboxes).
-    #[serde(rename = "language")]
+    /// Language codes (checkboxes named `language`).
     pub languages: Vec<String>,
     /// Modality code.
     pub modality: String,
@@ -164,6 +160,45 @@ pub struct ProfileForm {
 }
 
 impl ProfileForm {
+    /// Reads the submitted pairs. Checkbox groups repeat their name, which the plain form
+    /// extractor cannot gather into a list; unknown names are ignored.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut form = ProfileForm::default();
+        for (key, value) in pairs {
+            let slot = match key.as_str() {
+                "offer" => {
+                    form.offers.push(value);
+                    continue;
+                }
+                "language" => {
+                    form.languages.push(value);
+                    continue;
+                }
+                "name" => &mut form.name,
+                "pronouns" => &mut form.pronouns,
+                "region" => &mut form.region,
+                "time_zone" => &mut form.time_zone,
+                "library_type" => &mut form.library_type,
+                "institution" => &mut form.institution,
+                "position" => &mut form.position,
+                "stage" => &mut form.stage,
+                "years_in_profession" => &mut form.years_in_profession,
+                "need_1" => &mut form.need_1,
+                "need_2" => &mut form.need_2,
+                "need_3" => &mut form.need_3,
+                "need_4" => &mut form.need_4,
+                "need_5" => &mut form.need_5,
+                "modality" => &mut form.modality,
+                "hours_per_month" => &mut form.hours_per_month,
+                "bio" => &mut form.bio,
+                "visibility" => &mut form.visibility,
+                _ => continue,
+            };
+            *slot = value;
+        }
+        form
+    }
+
     /// The ranked needs, in order.
     pub fn needs(&self) -> [&str; MAX_NEEDS] {
         [
