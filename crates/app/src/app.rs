@@ -11,6 +11,7 @@ use axum::Router;
 use crate::platform::auth::session;
 use crate::platform::config::Config;
 use crate::platform::db::{ConnectError, Db};
+use crate::platform::jobs::{self, Task};
 use crate::platform::mail;
 use crate::platform::state::AppState;
 use crate::platform::web::csrf::FORM_BODY_LIMIT;
@@ -77,12 +78,18 @@ pub async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "listening");
     let state = AppState::new(db.clone(), config);
+    jobs::spawn_scheduler(state.clone(), scheduled_tasks());
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     db.close().await;
     Ok(())
+}
+
+/// The periodic tasks of every feature.
+pub fn scheduled_tasks() -> Vec<Task> {
+    Vec::new()
 }
 
 async fn shutdown_signal() {

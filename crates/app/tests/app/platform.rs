@@ -156,3 +156,17 @@ async fn the_admin_reads_the_outbox_and_no_one_else_does() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_job_key_is_claimed_once() {
+    let app = TestApp::spawn().await;
+
+    let first = carrel_app::platform::jobs::claim_once(&app.db, "digest:7:2026-12")
+        .await
+        .unwrap();
+    let second = carrel_app::platform::jobs::claim_once(&app.db, "digest:7:2026-12")
+        .await
+        .unwrap();
+
+    assert!(first && !second);
+}
