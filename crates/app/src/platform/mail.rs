@@ -129,7 +129,8 @@ pub fn spawn_delivery(db: Db, config: &Config) -> Result<bool, MailError> {
     Ok(true)
 }
 
-fn transport(config: &Config) -> Result<Option<AsyncSmtpTransport<Tokio1Executor>>, MailError> {
+/// The SMTP transport the configuration describes, or `None` without an SMTP host.
+pub fn transport(config: &Config) -> Result<Option<AsyncSmtpTransport<Tokio1Executor>>, MailError> {
     let Some(host) = &config.smtp_host else {
         return Ok(None);
     };

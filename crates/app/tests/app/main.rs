@@ -8,6 +8,7 @@
 mod access;
 mod accounts;
 mod harness;
+mod mail;
 mod people;
 mod platform;
 mod schema;
