@@ -144,6 +144,9 @@ pub async fn submit(
     if let Err(problem) = password::check_new(&form.password, &email) {
         errors.add("password", problem.message());
     }
+    if store::find_by_email(&state.db, &email).await?.is_some() {
+        errors.add("email", "This address already has an account; use another.");
+    }
     if !errors.is_empty() {
         return render_invalid(&SetupPage {
             page,
@@ -162,18 +165,9 @@ pub async fn submit(
     }
     let id = match create_admin(&state.db, &email, &name, &form.password).await {
         Ok(id) => id,
-        Err(CreateAdminError::Exists) => {
-            errors.add("email", "This address already has an account; use another.");
-            return render_invalid(&SetupPage {
-                page,
-                token,
-                name,
-                email,
-                errors,
-            });
-        }
-        Err(CreateAdminError::Invalid(message)) => {
-            return Err(anyhow::anyhow!("setup validation disagreed: {message}").into())
+        // Checked above; only a simultaneous setup could get here.
+        Err(error @ (CreateAdminError::Exists | CreateAdminError::Invalid(_))) => {
+            return Err(anyhow::anyhow!("setup refused after checks: {error}").into())
         }
         Err(CreateAdminError::Other(error)) => return Err(error.into()),
     };
