@@ -43,8 +43,10 @@ pub async fn list(
     };
     let waiting = accounts
         .into_iter()
-        .map(|a| (region_name(a.region_id).unwrap_or_default(), a))
-        .map(|(n, a)| (a, n))
+        .map(|account| {
+            let region = region_name(account.region_id).unwrap_or_default();
+            (account, region)
+        })
         .collect();
     render(&ApprovalsPage { page, waiting })
 }

@@ -6,10 +6,11 @@
 pub mod catalog;
 pub mod pages;
 
+use crate::execute;
 use crate::on_db;
+use crate::platform::db::join_ids;
 use crate::platform::db::Db;
 use crate::platform::web::routes::Routes;
-use crate::{execute, people::store::join_ids};
 
 /// A region: a state, DC or a territory.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 
 use crate::on_db;
-use crate::people::store::join_ids;
 use crate::platform::auth::policy::DirectoryScope;
+use crate::platform::db::join_ids;
 use crate::platform::db::Db;
 
 /// Rows per page.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::platform::auth::roles::Role;
-use crate::platform::db::{is_unique_violation, now, Db};
+use crate::platform::db::{is_unique_violation, join_ids, now, Db};
 use crate::{execute, on_db};
 
 /// Where a person's account stands.
@@ -146,11 +146,6 @@ pub async fn pending_approval(
          ORDER BY created_at, id LIMIT 500"
     );
     on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
-}
-
-/// Ids are integers from our own grants, so joining them into SQL cannot inject anything.
-pub fn join_ids(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// Sets the status of an account.
