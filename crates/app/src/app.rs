@@ -127,9 +127,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
 /// Starts logging: readable lines by default, JSON lines when asked; `RUST_LOG` refines.
 pub fn init_tracing(json: bool) {
     use tracing_subscriber::EnvFilter;
-    // sqlx logs every statement at debug, with bound values: keep it at warn.
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    // sqlx logs every statement at debug and slow ones at warn, each with its full text,
+    // which for batch inserts runs to megabytes: keep it to errors unless asked.
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=error"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if json {
         builder.json().init();

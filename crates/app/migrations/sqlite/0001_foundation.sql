@@ -52,7 +52,8 @@ CREATE TABLE people (
 
 CREATE INDEX people_region_name ON people (region_id, name);
 CREATE INDEX people_name ON people (name);
-CREATE INDEX people_status ON people (status, region_id);
+-- The national directory lists active people by name: equality, then the order.
+CREATE INDEX people_status_name ON people (status, name);
 
 CREATE TABLE person_topics (
     person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
@@ -62,7 +63,7 @@ CREATE TABLE person_topics (
     PRIMARY KEY (person_id, kind, topic_id)
 );
 
-CREATE INDEX person_topics_topic ON person_topics (topic_id, kind, person_id);
+CREATE INDEX person_topics_topic ON person_topics (topic_id, person_id);
 
 CREATE TABLE grants (
     id INTEGER PRIMARY KEY,

@@ -361,15 +361,46 @@ const BATCH: usize = 400;
 
 async fn insert(db: &Db, members: &[Member], hash: &str) -> Result<(), sqlx::Error> {
     let at = now();
-    for chunk in members.chunks(BATCH) {
-        let placeholders = numbered_rows(chunk.len(), 22);
-        let sql = format!(
+    let people_sql = |rows| {
+        format!(
             "INSERT INTO people (id, email, password_hash, status, name, pronouns, region_id, \
              time_zone, library_type, institution, position, stage, years_in_profession, \
              languages, modality, hours_per_month, bio, visibility, requested_role, \
-             email_confirmed_at, created_at, updated_at) VALUES {placeholders}"
-        );
-        on_db!(db, |pool| {
+             email_confirmed_at, created_at, updated_at) VALUES {}",
+            numbered_rows(rows, 22)
+        )
+    };
+    let grants: Vec<(i64, &str, Option<i64>)> = members
+        .iter()
+        .flat_map(|m| {
+            m.roles
+                .iter()
+                .map(move |(role, region)| (m.id, *role, *region))
+        })
+        .collect();
+    let grants_sql = |rows| {
+        let values = numbered_rows(rows, 4);
+        format!("INSERT INTO grants (person_id, role, region_id, created_at) VALUES {values}")
+    };
+    let topics: Vec<(i64, i64, &str, i64)> = members
+        .iter()
+        .flat_map(|m| {
+            let needs = m.needs.iter().enumerate();
+            let needs = needs.map(move |(rank, topic)| (m.id, *topic, "need", rank as i64 + 1));
+            let offers = m.offers.iter().map(move |topic| (m.id, *topic, "offer", 1));
+            needs.chain(offers)
+        })
+        .collect();
+    let topics_sql = |rows| {
+        let values = numbered_rows(rows, 4);
+        format!("INSERT INTO person_topics (person_id, topic_id, kind, rank) VALUES {values}")
+    };
+
+    // One transaction: one sync to disk instead of one per batch, and no half-built demo.
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for chunk in members.chunks(BATCH) {
+            let sql = people_sql(chunk.len());
             let mut query = sqlx::query(&sql);
             for m in chunk {
                 query = query
@@ -396,57 +427,26 @@ async fn insert(db: &Db, members: &[Member], hash: &str) -> Result<(), sqlx::Err
                     .bind(at)
                     .bind(at);
             }
-            query.execute(pool).await.map(|_| ())
-        })?;
-    }
-
-    let grants: Vec<(i64, &str, Option<i64>)> = members
-        .iter()
-        .flat_map(|m| {
-            m.roles
-                .iter()
-                .map(move |(role, region)| (m.id, *role, *region))
-        })
-        .collect();
-    for chunk in grants.chunks(BATCH) {
-        let sql = format!(
-            "INSERT INTO grants (person_id, role, region_id, created_at) VALUES {}",
-            numbered_rows(chunk.len(), 4)
-        );
-        on_db!(db, |pool| {
+            query.execute(&mut *tx).await?;
+        }
+        for chunk in grants.chunks(BATCH) {
+            let sql = grants_sql(chunk.len());
             let mut query = sqlx::query(&sql);
             for (person, role, region) in chunk {
                 query = query.bind(person).bind(*role).bind(region).bind(at);
             }
-            query.execute(pool).await.map(|_| ())
-        })?;
-    }
-
-    let topics: Vec<(i64, i64, &str, i64)> = members
-        .iter()
-        .flat_map(|m| {
-            let needs = m
-                .needs
-                .iter()
-                .enumerate()
-                .map(move |(r, t)| (m.id, *t, "need", r as i64 + 1));
-            let offers = m.offers.iter().map(move |t| (m.id, *t, "offer", 1));
-            needs.chain(offers)
-        })
-        .collect();
-    for chunk in topics.chunks(BATCH) {
-        let sql = format!(
-            "INSERT INTO person_topics (person_id, topic_id, kind, rank) VALUES {}",
-            numbered_rows(chunk.len(), 4)
-        );
-        on_db!(db, |pool| {
+            query.execute(&mut *tx).await?;
+        }
+        for chunk in topics.chunks(BATCH) {
+            let sql = topics_sql(chunk.len());
             let mut query = sqlx::query(&sql);
             for (person, topic, kind, rank) in chunk {
                 query = query.bind(person).bind(topic).bind(*kind).bind(rank);
             }
-            query.execute(pool).await.map(|_| ())
-        })?;
-    }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    })?;
 
     // Ids were given explicitly; PostgreSQL's identity sequence must learn where they end.
     if db.engine() == Engine::Postgres {

@@ -132,9 +132,10 @@ pub async fn search(
     }
     if !filters.topic.is_empty() {
         let n = arg(&mut args, Arg::Text(filters.topic.clone()));
+        // A set built once, not a subquery per person: a topic has thousands of people.
         conditions.push(format!(
-            "EXISTS (SELECT 1 FROM person_topics pt JOIN topics t ON t.id = pt.topic_id \
-             WHERE pt.person_id = p.id AND t.code = {n})"
+            "p.id IN (SELECT pt.person_id FROM person_topics pt JOIN topics t \
+             ON t.id = pt.topic_id WHERE t.code = {n})"
         ));
     }
     let text = filters.q.trim().to_lowercase();
