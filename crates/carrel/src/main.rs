@@ -5,7 +5,11 @@ mod match_file;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "carrel", version, about = "A mentorship network for librarians")]
+#[command(
+    name = "carrel",
+    version,
+    about = "A mentorship network for librarians"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
