@@ -62,6 +62,8 @@ const PINNED_PROFIT: i64 = i64::MAX / 4;
 // of a few hundred points beats both very large and small ones.
 const EPSILON_DIVISOR: i64 = 8;
 const OPENING_EPSILON_POINTS: u16 = 250;
+const RESOLVE_EPSILON_POINTS: u16 = 4;
+const RESOLVE_WORK_PER_CANDIDATE: i64 = 8;
 
 /// Solves for the lexicographic optimum and keeps its state for fast re-solves.
 ///
@@ -102,6 +104,8 @@ pub struct OptimalSolver<'a> {
     scale: i64,
     queue: VecDeque<u32>,
     solved: bool,
+    // Candidates a re-solve may still visit before it starts over from scratch.
+    work_left: i64,
 }
 
 impl<'a> OptimalSolver<'a> {
@@ -120,6 +124,7 @@ impl<'a> OptimalSolver<'a> {
             scale: mentee_count + 1,
             queue: VecDeque::new(),
             solved: false,
+            work_left: i64::MAX,
         };
         for mentee in 0..instance.mentee_count() as u32 {
             if solver.rules.is_pinned(mentee) {
@@ -138,9 +143,13 @@ impl<'a> OptimalSolver<'a> {
     /// [`forbid`](Self::forbid), [`pin`](Self::pin), [`set_capacity`](Self::set_capacity) or
     /// [`add_mentor`](Self::add_mentor) bid again, at ε = 1: the result is exact either way.
     pub fn solve(&mut self) -> Matching {
+        if self.solved && self.resolve() {
+            return self.matching();
+        }
         if self.solved {
-            self.round(1, false);
-        } else {
+            self.reset();
+        }
+        {
             // Prices start where every place is worth its score alone, so the rounds only
             // have to sort out scores, and then who stays unmatched.
             let opening = self.big * self.scale;
@@ -162,6 +171,40 @@ impl<'a> OptimalSolver<'a> {
         self.matching()
     }
 
+    // Re-solves from the previous state. The released mentees bid first with coarse steps:
+    // at ε = 1 alone, two of them wanting equally good places would raise prices by
+    // 1/SCALE of a point per bid. Gives up (false) once it has done more work than a few
+    // rounds from scratch would, which happens when the changes ripple through the market.
+    fn resolve(&mut self) -> bool {
+        self.work_left = RESOLVE_WORK_PER_CANDIDATE * self.instance.candidate_count() as i64;
+        let mut epsilon = i64::from(RESOLVE_EPSILON_POINTS) * self.scale;
+        self.round(epsilon, false);
+        while epsilon > 1 && self.work_left > 0 {
+            epsilon = (epsilon / EPSILON_DIVISOR).max(1);
+            self.round(epsilon, true);
+        }
+        let done = self.work_left > 0;
+        self.work_left = i64::MAX;
+        done
+    }
+
+    // Forgets prices and assignments, keeping the rules, for a solve from scratch.
+    fn reset(&mut self) {
+        self.queue.clear();
+        self.places.price.iter_mut().for_each(|price| *price = 0);
+        self.places
+            .holder
+            .iter_mut()
+            .for_each(|holder| *holder = NONE);
+        for mentee in 0..self.instance.mentee_count() as u32 {
+            let pinned = self.rules.is_pinned(mentee);
+            let m = mentee as usize;
+            self.mentees.place[m] = if pinned { OPTED_OUT } else { NONE };
+            self.mentees.profit[m] = if pinned { PINNED_PROFIT } else { 0 };
+        }
+        self.solved = false;
+    }
+
     /// The mentee declined the mentor: the pair becomes forbidden and, if they were matched,
     /// the mentee returns to the pool. A pinned pair is unpinned first. Same as
     /// [`forbid`](Self::forbid).
@@ -176,8 +219,7 @@ impl<'a> OptimalSolver<'a> {
             self.unpin(mentee);
         }
         if let Some(edge) = self.instance.edge(mentee, mentor) {
-            self.rules.forbidden_edges.insert(edge);
-            self.rules.forbidden_pairs.insert((mentee, mentor));
+            self.rules.forbid(edge, mentee, mentor);
         }
         self.added.remove(mentee, mentor);
         if self.mentor_of(mentee) == Some(mentor) {
@@ -320,7 +362,11 @@ impl<'a> OptimalSolver<'a> {
         while let Some(mentee) = self.queue.pop_front() {
             // A mentee can be queued twice (released, then found unassigned by a recheck).
             if self.mentees.place[mentee as usize] == NONE {
+                self.work_left -= self.instance.range(mentee).len() as i64 + 1;
                 self.bid(mentee, epsilon);
+            }
+            if self.work_left <= 0 {
+                return;
             }
         }
         self.reverse_round(epsilon);
@@ -376,6 +422,9 @@ impl<'a> OptimalSolver<'a> {
             }
         }
         while let Some(seat) = empty.pop() {
+            if self.work_left <= 0 {
+                return;
+            }
             let seat = seat as usize;
             if self.places.holder[seat] != NONE || self.places.price[seat] <= 0 {
                 continue;
@@ -390,6 +439,7 @@ impl<'a> OptimalSolver<'a> {
     // the place that mentee left, if it still has a price to settle.
     fn reverse_bid(&mut self, seat: usize, epsilon: i64) -> Option<u32> {
         let mentor = (seat / SEATS) as u32;
+        self.work_left -= self.reverse.range(mentor).len() as i64 + 1;
         let mut best = i64::MIN;
         let mut second = i64::MIN;
         let mut choice = (NONE, 0);
@@ -584,7 +634,7 @@ impl<'a> OptimalSolver<'a> {
                 .for_each(|(&mentee, &score)| visit(mentee, score));
         } else {
             for (&mentee, &score) in mentees.iter().zip(scores) {
-                if !self.rules.forbidden_pairs.contains(&(mentee, mentor)) {
+                if !self.rules.is_forbidden(mentee, mentor) {
                     visit(mentee, score);
                 }
             }

@@ -66,14 +66,14 @@ impl Rules {
         let mut resolved = Resolved {
             forbidden_edges: EdgeSet::new(instance.candidate_count()),
             forbidden_pairs: HashSet::new(),
+            forbidding_mentees: EdgeSet::new(instance.mentee_count()),
             pinned_edge: vec![NONE; instance.mentee_count()],
             free_capacity: instance.capacities().to_vec(),
         };
         for &(mentee, mentor) in &self.forbidden {
             check_range(instance, mentee, mentor)?;
             if let Some(edge) = instance.edge(mentee, mentor) {
-                resolved.forbidden_edges.insert(edge);
-                resolved.forbidden_pairs.insert((mentee, mentor));
+                resolved.forbid(edge, mentee, mentor);
             }
         }
         for &(mentee, mentor) in &self.pinned {
@@ -160,6 +160,8 @@ fn check_range(instance: &Instance, mentee: u32, mentor: u32) -> Result<(), Rule
 pub(crate) struct Resolved {
     pub forbidden_edges: EdgeSet,
     pub forbidden_pairs: HashSet<(u32, u32)>,
+    // Mentees with at least one forbidden pair, so that most lookups skip the hash set.
+    pub forbidding_mentees: EdgeSet,
     // The candidate index of each mentee's pin, or NONE.
     pub pinned_edge: Vec<u32>,
     // Each mentor's capacity less its pinned mentees.
@@ -189,6 +191,18 @@ impl Resolved {
             .ok_or(RuleError::OverCapacity { mentor })?;
         self.pinned_edge[mentee as usize] = edge as u32;
         Ok(())
+    }
+
+    pub fn forbid(&mut self, edge: usize, mentee: u32, mentor: u32) {
+        self.forbidden_edges.insert(edge);
+        self.forbidden_pairs.insert((mentee, mentor));
+        self.forbidding_mentees.insert(mentee as usize);
+    }
+
+    #[inline]
+    pub fn is_forbidden(&self, mentee: u32, mentor: u32) -> bool {
+        self.forbidding_mentees.contains(mentee as usize)
+            && self.forbidden_pairs.contains(&(mentee, mentor))
     }
 
     pub fn is_pinned(&self, mentee: u32) -> bool {
