@@ -531,3 +531,57 @@ impl<R: Read> Chunks<R> {
         Ok(&self.buffer[..self.handed])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read_instance;
+
+    macro_rules! rejects {
+        ($($name:ident: $text:expr => $message:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let error = read_instance($text.as_bytes()).err().map(|e| e.to_string());
+                assert_eq!(error.as_deref(), Some($message));
+            }
+        )*};
+    }
+
+    rejects! {
+        empty_file: "" => "line 1: expected 'mentees N mentors M edges E', found \"\"";
+        bad_header: "mentees 2 mentors\n" =>
+            "line 1: expected 'mentees N mentors M edges E', found \"mentees 2 mentors\"";
+        bad_mentor_line: "mentees 1 mentors 1 edges 0\nc 0\n" =>
+            "line 2: expected 'c <mentor> <capacity>', found \"c 0\"";
+        mentor_out_of_order: "mentees 1 mentors 2 edges 0\nc 1 1\n" =>
+            "line 2: expected mentor 0 (mentors are numbered in order), found 1";
+        capacity_too_large: "mentees 1 mentors 1 edges 0\nc 0 6\n" =>
+            "line 2: mentor 0 has capacity 6, expected 1 to 5";
+        bad_candidate_line: "mentees 1 mentors 1 edges 1\nc 0 1\ne 0 0\n" =>
+            "line 3: expected 'e <mentee> <mentor> <score>', found \"e 0 0\"";
+        score_too_high: "mentees 1 mentors 1 edges 1\nc 0 1\ne 0 0 1001\n" =>
+            "line 3: score 1001 is above 1000";
+        mentee_out_of_range: "mentees 1 mentors 1 edges 1\nc 0 1\ne 1 0 5\n" =>
+            "line 3: mentee 1 is out of range: there are 1 mentees";
+        mentor_out_of_range: "mentees 1 mentors 1 edges 1\nc 0 1\ne 0 3 5\n" =>
+            "line 3: mentor 3 is out of range: there are 1 mentors";
+        unsorted: "mentees 1 mentors 2 edges 2\nc 0 1\nc 1 1\ne 0 0 5\ne 0 1 6\n" =>
+            "line 5: candidate (mentee 0, mentor 1) is out of order: candidates must be sorted \
+             by mentee, then score descending, then mentor ascending";
+        duplicate: "mentees 1 mentors 1 edges 2\nc 0 1\ne 0 0 5\ne 0 0 4\n" =>
+            "line 4: pair (mentee 0, mentor 0) is listed twice";
+        too_few_lines: "mentees 1 mentors 1 edges 2\nc 0 1\ne 0 0 5\n" =>
+            "line 4: the file ends after 1 of the 2 'e' lines the header announces";
+        extra_line: "mentees 1 mentors 1 edges 1\nc 0 1\ne 0 0 5\ne 0 0 4\n" =>
+            "line 4: found \"e 0 0 4\" after the last 'e' line the header announces";
+        carriage_return: "mentees 1 mentors 1 edges 1\nc 0 1\ne 0 0 5\r\n" =>
+            "line 3: expected 'e <mentee> <mentor> <score>', found \"e 0 0 5\\r\"";
+    }
+
+    #[test]
+    fn reads_a_file_without_a_final_newline_and_mentees_without_lines() {
+        let instance = read_instance("mentees 3 mentors 1 edges 1\nc 0 2\ne 1 0 5".as_bytes());
+        let instance = instance.ok();
+        assert_eq!(instance.as_ref().map(|i| i.candidate_count()), Some(1));
+        assert_eq!(instance.as_ref().map(|i| i.candidates(0).len()), Some(0));
+    }
+}

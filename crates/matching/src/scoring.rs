@@ -558,3 +558,95 @@ fn plural(n: usize) -> &'static str {
         "s"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{InstitutionId, LibraryType, StageSet};
+
+    fn pair() -> (Application, Offer) {
+        (
+            Application::new(PersonId(1), Stage::Early),
+            Offer::new(PersonId(2), Stage::Mid),
+        )
+    }
+
+    macro_rules! rejected {
+        ($($name:ident: |$a:ident, $o:ident| $change:expr => $why:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let (mut $a, mut $o) = pair();
+                $change;
+                let scorer = Scorer::builder().build();
+                assert_eq!(scorer.score(&$a, &$o, &Exclusions::new()), Err($why));
+            }
+        )*};
+    }
+
+    rejected! {
+        never_self: |a, o| o.person = a.person => Rejection::SamePerson;
+        mentor_must_be_ahead: |a, o| o.stage = Stage::Early => Rejection::StageNotAhead;
+        mentor_behind_even_for_peers: |a, o| { a.wants_peer = true; o.stage = Stage::Student }
+            => Rejection::StageNotAhead;
+        stage_not_offered: |a, o| o.mentors_stages = StageSet::EMPTY.with(Stage::Mid)
+            => Rejection::StageNotOffered;
+        modality: |a, o| { a.modality = Modality::InPerson; o.modality = Modality::Virtual }
+            => Rejection::Modality;
+        same_institution_when_asked: |a, o| {
+            a.institution = Some(InstitutionId(4));
+            o.institution = Some(InstitutionId(4));
+            a.avoid_same_institution = true;
+        } => Rejection::SameInstitution;
+        no_capacity: |a, o| o.capacity = 0 => Rejection::NoCapacity;
+    }
+
+    macro_rules! scores {
+        ($($name:ident: |$a:ident, $o:ident| $change:expr => $reasons:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let (mut $a, mut $o) = pair();
+                $change;
+                let scorer = Scorer::builder().topic(1, "leadership").build();
+                let explanation = scorer.explain(&$a, &$o, &Exclusions::new()).unwrap_or_else(
+                    |r| panic!("rejected: {r}"));
+                let texts: Vec<String> = explanation.reasons.iter().map(ToString::to_string).collect();
+                let expected: &[&str] = &$reasons;
+                assert_eq!(texts, expected);
+                let sum: u32 = explanation.reasons.iter().map(|r| u32::from(r.points)).sum();
+                assert_eq!(u32::from(explanation.score), sum.min(1000));
+                assert_eq!(scorer.score(&$a, &$o, &Exclusions::new()), Ok(explanation.score));
+            }
+        )*};
+    }
+
+    scores! {
+        bare_pair: |a, o| () => ["one career stage ahead +70", "same time zone +60"];
+        peer_when_asked: |a, o| { a.wants_peer = true; o.stage = Stage::Early }
+            => ["at your career stage, as you asked for a peer +60", "same time zone +60"];
+        one_need: |a, o| { a.needs = vec![9, 1]; o.topics = [1].into_iter().collect() }
+            => ["shares your need: leadership +100", "one career stage ahead +70",
+                "same time zone +60"];
+        preferred_library_type: |a, o| {
+            a.library_type = Some(LibraryType::Public);
+            a.preferred_library_type = Some(LibraryType::Academic);
+            o.library_type = Some(LibraryType::Academic);
+        } => ["one career stage ahead +70", "same library type +130", "same time zone +60"];
+        three_hours_apart: |a, o| o.place.utc_offset_minutes = 180
+            => ["one career stage ahead +70"];
+        nearby_and_availability: |a, o| {
+            a.wants_nearby = true;
+            a.availability = (0..5).collect();
+            o.availability = (3..9).collect();
+        } => ["one career stage ahead +70", "same time zone +60",
+              "2 hours a week you can both meet +20", "in your region +70"];
+    }
+
+    #[test]
+    fn exclusions_reject_past_pairs_in_either_order() {
+        let (a, o) = pair();
+        let mut exclusions = Exclusions::new();
+        exclusions.add_past(o.person, a.person);
+        let scorer = Scorer::builder().build();
+        assert_eq!(scorer.score(&a, &o, &exclusions), Err(Rejection::PastPair));
+    }
+}
