@@ -32,6 +32,9 @@ use crate::instance::{Instance, InstanceBuilder, InstanceError, MAX_CAPACITY};
 use crate::profile::{Application, Offer, PersonId, Stage};
 use crate::scoring::{check, Exclusions, Scorer};
 
+// One mentee's candidates as (mentor, score), best first.
+type CandidateList = Vec<(u32, u16)>;
+
 /// The default number of candidates kept per mentee.
 pub const DEFAULT_PER_MENTEE: usize = 50;
 
@@ -139,7 +142,7 @@ impl<'a> CandidateSearch<'a> {
         let threads = self.threads.min(blocks.len()).max(1);
         let mut lists = vec![Vec::new(); applications.len()];
 
-        let results: Vec<Vec<(usize, Vec<(u32, u16)>)>> = std::thread::scope(|scope| {
+        let results: Vec<Vec<(usize, CandidateList)>> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|worker| {
                     let blocks = &blocks;

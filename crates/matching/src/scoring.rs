@@ -560,6 +560,13 @@ fn plural(n: usize) -> &'static str {
 }
 
 #[cfg(test)]
+// Table rows that change nothing still bind their profiles as mutable.
+#[allow(
+    unused_mut,
+    clippy::unwrap_used,
+    clippy::no_effect,
+    clippy::unused_unit
+)]
 mod tests {
     use super::*;
     use crate::profile::{InstitutionId, LibraryType, StageSet};
