@@ -22,9 +22,11 @@
 //!   mentee who gains most by moving there, or drops to zero when nobody would. This is what
 //!   makes the unbalanced problem (fewer places than mentees, mentees who may stay
 //!   unmatched) come out right.
-//! * **ε-scaling.** Prices are first settled with a large ε, then ε is divided by 8 until it
-//!   is 1; a mentee is reassigned in a later round only when its place is no longer within ε
-//!   of its best option.
+//! * **ε-scaling.** Every place opens at price `BIG * SCALE`, where each pair is worth its
+//!   score alone. Prices are first settled with ε = 250 points, then ε is divided by 8 until
+//!   it is 1; a mentee bids again in a later round only when its place is no longer within ε
+//!   of its best option. A re-solve runs the rounds from ε = 1 point down, and starts over
+//!   from scratch if the changes ripple through so much of the market that that is cheaper.
 //!
 //! When ε = 1, every mentee is within 1 of its best option and every empty place is free:
 //! by linear-programming duality the assignment is within `mentees * 1 < SCALE` of the
@@ -34,8 +36,7 @@
 //! # Complexity
 //!
 //! Each round is O(candidates) to find the mentees that must bid again plus the bids, each
-//! O(list length); the number of rounds is log₈ of the largest weight (about 15 for
-//! national cycles). Memory: the instance, a reverse index of the candidates by mentor
+//! O(list length); there are about log₈(250 · SCALE) rounds (9 for 100,000 mentees). Memory: the instance, a reverse index of the candidates by mentor
 //! (6 bytes per candidate), and O(mentees + mentors) state.
 //!
 //! # Why an auction
