@@ -36,7 +36,8 @@
 //! # Complexity
 //!
 //! Each round is O(candidates) to find the mentees that must bid again plus the bids, each
-//! O(list length); there are about log₈(250 · SCALE) rounds (9 for 100,000 mentees). Memory: the instance, a reverse index of the candidates by mentor
+//! O(list length); there are about log₈(250 · SCALE) rounds (9 for 100,000 mentees).
+//! Memory: the instance, a reverse index of the candidates by mentor
 //! (6 bytes per candidate), and O(mentees + mentors) state.
 //!
 //! # Why an auction

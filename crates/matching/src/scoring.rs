@@ -616,7 +616,8 @@ mod tests {
                 let scorer = Scorer::builder().topic(1, "leadership").build();
                 let explanation = scorer.explain(&$a, &$o, &Exclusions::new()).unwrap_or_else(
                     |r| panic!("rejected: {r}"));
-                let texts: Vec<String> = explanation.reasons.iter().map(ToString::to_string).collect();
+                let texts: Vec<String> =
+                    explanation.reasons.iter().map(ToString::to_string).collect();
                 let expected: &[&str] = &$reasons;
                 assert_eq!(texts, expected);
                 let sum: u32 = explanation.reasons.iter().map(|r| u32::from(r.points)).sum();

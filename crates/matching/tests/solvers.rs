@@ -178,12 +178,16 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn optimal_equals_brute_force((capacities, lists) in instance_strategy(), seed in any::<u64>()) {
+    fn optimal_equals_brute_force(
+        (capacities, lists) in instance_strategy(),
+        seed in any::<u64>(),
+    ) {
         let instance = build(&capacities, &lists);
         let rules = rules_for(&instance, seed);
         let mut solver = OptimalSolver::new(&instance, &rules).unwrap();
         let matching = solver.solve();
-        prop_assert_eq!((matching.matched(), matching.total_score()), brute_force(&instance, &rules));
+        let expected = brute_force(&instance, &rules);
+        prop_assert_eq!((matching.matched(), matching.total_score()), expected);
         prop_assert!(respects(&instance, &rules, &matching));
         prop_assert!(solver.verify());
     }
@@ -200,7 +204,8 @@ proptest! {
         prop_assert_eq!(report.blocking_pairs, 0);
         prop_assert!(respects(&instance, &rules, &matching));
         let expected = reference_stable(&instance, &rules);
-        let got: Vec<Option<u32>> = (0..instance.mentee_count() as u32).map(|m| matching.mentor_of(m)).collect();
+        let got: Vec<Option<u32>> =
+            (0..instance.mentee_count() as u32).map(|m| matching.mentor_of(m)).collect();
         prop_assert_eq!(got, expected);
     }
 
