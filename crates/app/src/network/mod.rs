@@ -9,7 +9,10 @@ pub mod pages;
 use crate::execute;
 use crate::on_db;
 use crate::platform::db::join_ids;
+use std::sync::Arc;
+
 use crate::platform::db::Db;
+use crate::platform::state::AppState;
 use crate::platform::web::routes::Routes;
 
 /// A region: a state, DC or a territory.
@@ -112,6 +115,11 @@ const REGION_SELECT: &str = "SELECT r.id, r.code, r.name, r.kind, r.division_id,
 pub async fn list_regions(db: &Db) -> Result<Vec<Region>, sqlx::Error> {
     let sql = format!("{REGION_SELECT} ORDER BY r.name");
     on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+}
+
+/// Every region, by name, from the short-lived cache.
+pub async fn regions(state: &AppState) -> Result<Arc<Vec<Region>>, sqlx::Error> {
+    state.regions.get_or_load(|| list_regions(&state.db)).await
 }
 
 /// One region by its code.

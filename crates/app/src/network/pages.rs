@@ -193,6 +193,7 @@ pub async fn save_divisions(
         };
         if region.division_id != division.id {
             network::set_division(&state.db, region.id, division.id).await?;
+            state.regions.invalidate();
             tracing::info!(region = %region.code, division = %division.code, "region moved");
         }
     }

@@ -1,5 +1,7 @@
 //! The people pages: one's own profile form, a profile, and the directory.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -201,7 +203,7 @@ struct DirectoryPage {
     page: Page,
     filters: Filters,
     regions: Vec<Region>,
-    topics: Vec<Topic>,
+    topics: Arc<Vec<Topic>>,
     entries: Vec<Entry>,
     has_next: bool,
     current_page: i64,
@@ -240,11 +242,16 @@ pub async fn directory(
     Query(filters): Query<Filters>,
 ) -> AppResult<Response> {
     let scope = policy::directory_scope(&viewer).ok_or(AppError::Forbidden)?;
-    let regions = match &scope {
-        DirectoryScope::National => network::list_regions(&state.db).await?,
-        DirectoryScope::Regions(ids) => network::regions_by_id(&state.db, ids).await?,
-    };
-    let topics = profile::list_topics(&state.db).await?;
+    let regions = network::regions(&state)
+        .await?
+        .iter()
+        .filter(|region| match &scope {
+            DirectoryScope::National => true,
+            DirectoryScope::Regions(ids) => ids.contains(&region.id),
+        })
+        .cloned()
+        .collect();
+    let topics = profile::topics(&state).await?;
     let results = directory::search(&state.db, &scope, &filters).await?;
     let current_page = filters.page();
     render(&DirectoryPage {

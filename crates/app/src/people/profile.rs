@@ -5,7 +5,10 @@ use chrono_tz::Tz;
 use crate::network::Region;
 use crate::people::topics::Stage;
 use crate::platform::auth::policy::Visibility;
+use std::sync::Arc;
+
 use crate::platform::db::{now, Db};
+use crate::platform::state::AppState;
 use crate::platform::web::forms::{self, FieldErrors};
 use crate::{execute, on_db};
 
@@ -435,6 +438,11 @@ pub async fn list_topics(db: &Db) -> Result<Vec<Topic>, sqlx::Error> {
             .fetch_all(pool)
             .await
     })
+}
+
+/// Every topic, by name, from the short-lived cache.
+pub async fn topics(state: &AppState) -> Result<Arc<Vec<Topic>>, sqlx::Error> {
+    state.topics.get_or_load(|| list_topics(&state.db)).await
 }
 
 /// A person's topic codes of one kind (`need` or `offer`), needs in rank order.

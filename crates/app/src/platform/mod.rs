@@ -2,6 +2,7 @@
 //! rules, mail, and the web layer (layout, forms, middleware).
 
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -3,7 +3,12 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use std::time::Duration;
+
+use crate::network::Region;
+use crate::people::profile::Topic;
 use crate::platform::auth::throttle::Throttle;
+use crate::platform::cache::Cached;
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::web::metrics::Metrics;
@@ -22,7 +27,14 @@ pub struct Shared {
     pub metrics: Metrics,
     /// Sign-in and sign-up throttling.
     pub throttle: Throttle,
+    /// Every region, by name (see [`crate::network::regions`]).
+    pub regions: Cached<Vec<Region>>,
+    /// Every topic, by name (see [`crate::people::profile::topics`]).
+    pub topics: Cached<Vec<Topic>>,
 }
+
+/// How long reference data is reused before it is read again.
+const REFERENCE_TTL: Duration = Duration::from_secs(60);
 
 impl AppState {
     /// Wraps the parts.
@@ -32,6 +44,8 @@ impl AppState {
             config,
             metrics: Metrics::default(),
             throttle: Throttle::default(),
+            regions: Cached::new(REFERENCE_TTL),
+            topics: Cached::new(REFERENCE_TTL),
         }))
     }
 }
