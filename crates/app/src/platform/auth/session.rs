@@ -24,6 +24,8 @@ const COOKIE: &str = "carrel_session";
 /// minute keeps the idle timeout accurate enough.
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
+/// A session with its person and one of their grants: one row per grant, or one row with
+/// no grant, so a single query loads everything a request needs.
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     person_id: i64,
@@ -31,6 +33,8 @@ struct SessionRow {
     region_id: Option<i64>,
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
+    role: Option<String>,
+    grant_region_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -113,36 +117,47 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
 }
 
 async fn viewer_for(state: &AppState, digest: &str) -> Result<Option<Viewer>, sqlx::Error> {
-    let row: Option<SessionRow> = on_db!(&state.db, |pool| {
+    let rows: Vec<SessionRow> = on_db!(&state.db, |pool| {
         sqlx::query_as(
-            "SELECT s.person_id, p.name, p.region_id, s.created_at, s.last_seen_at \
+            "SELECT s.person_id, p.name, p.region_id, s.created_at, s.last_seen_at, g.role, \
+             g.region_id AS grant_region_id \
              FROM sessions s JOIN people p ON p.id = s.person_id \
-             WHERE s.id_hash = $1 AND p.status = 'active'",
+             LEFT JOIN grants g ON g.person_id = p.id \
+             WHERE s.id_hash = $1 AND p.status = 'active' ORDER BY g.id",
         )
         .bind(digest)
-        .fetch_optional(pool)
+        .fetch_all(pool)
         .await
     })?;
-    let Some(row) = row else {
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
 
     let at = now();
     let idle = chrono::Duration::from_std(state.config.session_idle()).unwrap_or_default();
     let max = chrono::Duration::from_std(state.config.session_max()).unwrap_or_default();
-    if at - row.last_seen_at > idle || at - row.created_at > max {
+    if at - first.last_seen_at > idle || at - first.created_at > max {
         end(state, digest).await?;
         return Ok(None);
     }
-    if (at - row.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
+    if (at - first.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
         touch(&state.db, digest, at).await?;
     }
 
-    let grants = grants_of(&state.db, row.person_id).await?;
+    let grants = rows
+        .iter()
+        .filter_map(|row| {
+            let role = Role::parse(row.role.as_deref()?)?;
+            Some(Grant {
+                role,
+                region_id: row.grant_region_id,
+            })
+        })
+        .collect();
     Ok(Some(Viewer {
-        person_id: row.person_id,
-        name: row.name,
-        region_id: row.region_id,
+        person_id: first.person_id,
+        name: first.name.clone(),
+        region_id: first.region_id,
         grants,
         session_digest: digest.to_owned(),
     }))
