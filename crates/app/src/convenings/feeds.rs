@@ -65,8 +65,8 @@ fn address_of(mailbox: &str) -> &str {
         .trim()
 }
 
-fn calendar_response(body: String, method: &str, filename: Option<&str>) -> Response {
-    let content_type = format!("text/calendar; charset=utf-8; method={method}");
+fn calendar_response(body: String, method: Method, filename: Option<&str>) -> Response {
+    let content_type = format!("text/calendar; charset=utf-8; method={}", method.name());
     let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
     if let Some(filename) = filename {
         let disposition = format!("attachment; filename=\"{filename}\"");
@@ -107,12 +107,7 @@ pub async fn invitation(
     };
     let body = ical::calendar(method, None, &[event]);
     let filename = format!("convening-{id}.ics");
-    let method_name = if convening.is_cancelled() {
-        "CANCEL"
-    } else {
-        "REQUEST"
-    };
-    Ok(calendar_response(body, method_name, Some(&filename)))
+    Ok(calendar_response(body, method, Some(&filename)))
 }
 
 /// Makes a new feed token for a person, replacing any earlier one; returns the token.
@@ -218,7 +213,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
         })
         .collect();
     let body = ical::calendar(Method::Publish, Some("Carrel convenings"), &events);
-    Ok(calendar_response(body, "PUBLISH", None))
+    Ok(calendar_response(body, Method::Publish, None))
 }
 
 #[derive(Template)]

@@ -25,7 +25,8 @@ pub enum Method {
 }
 
 impl Method {
-    fn name(self) -> &'static str {
+    /// The name written in `METHOD:` and in the `method` parameter of the content type.
+    pub fn name(self) -> &'static str {
         match self {
             Method::Publish => "PUBLISH",
             Method::Request => "REQUEST",

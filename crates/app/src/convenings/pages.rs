@@ -141,6 +141,34 @@ fn start_of_day(date: NaiveDate, zone: Tz) -> DateTime<Utc> {
     schedule::to_utc(zone, date.and_time(NaiveTime::MIN))
 }
 
+/// The meetings a search shows: past ones newest first, up to now; upcoming ones soonest
+/// first, from now on.
+fn search_window(
+    past: bool,
+    audiences: Vec<Audience>,
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+) -> store::Window {
+    let at = now();
+    // A meeting that began within the hour is still "upcoming": its join link is needed.
+    let recent = at - Duration::hours(1);
+    store::Window {
+        audiences,
+        from: if past {
+            from
+        } else {
+            Some(from.map_or(recent, |f| f.max(recent)))
+        },
+        until: if past {
+            Some(until.map_or(at, |u| u.min(at)))
+        } else {
+            until
+        },
+        newest_first: past,
+        limit: 200,
+    }
+}
+
 /// The upcoming convenings of everything the viewer belongs to, or a search of past ones.
 pub async fn list(
     State(state): State<AppState>,
@@ -187,25 +215,7 @@ pub async fn list(
         });
     };
 
-    // A meeting that began within the hour is still "upcoming": its join link is needed.
-    let recent = now() - Duration::hours(1);
-    let window = if filters.is_past() {
-        store::Window {
-            audiences: chosen,
-            from,
-            until: Some(until.map_or(now(), |u| u.min(now()))),
-            newest_first: true,
-            limit: 200,
-        }
-    } else {
-        store::Window {
-            audiences: chosen,
-            from: Some(from.map_or(recent, |f| f.max(recent))),
-            until,
-            newest_first: false,
-            limit: 200,
-        }
-    };
+    let window = search_window(filters.is_past(), chosen, from, until);
     let convenings = store::list(&state.db, &window).await?;
     let rows = rows(&state, &viewer, zone, &convenings).await?;
     render(&ListPage {

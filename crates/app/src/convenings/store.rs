@@ -191,27 +191,28 @@ pub async fn list(db: &Db, window: &Window) -> Result<Vec<Convening>, sqlx::Erro
     };
     let order = if window.newest_first { "DESC" } else { "ASC" };
     // Missing bounds become instants no meeting reaches, so one SQL text serves every case.
-    let from = window.from.unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let until = window.until.unwrap_or(DateTime::<Utc>::MAX_UTC);
+    // They keep four-digit years: SQLite compares the stored text.
+    let from = window.from.unwrap_or(EARLIEST);
+    let until = window.until.unwrap_or(LATEST);
     let sql = format!(
         "{SELECT} WHERE ({audience_filter}) AND c.starts_at >= $1 AND c.starts_at < $2 \
          ORDER BY c.starts_at {order}, c.id {order} LIMIT $3"
     );
     on_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(clamp_for_storage(from))
-        .bind(clamp_for_storage(until))
+        .bind(from)
+        .bind(until)
         .bind(window.limit)
         .fetch_all(pool)
         .await)
 }
 
-/// SQLite compares the stored text, so bounds must be years with four digits, as stored
-/// times are; PostgreSQL's range is narrower than chrono's too.
-fn clamp_for_storage(at: DateTime<Utc>) -> DateTime<Utc> {
-    let low = DateTime::<Utc>::from_timestamp(-62_135_596_800, 0).unwrap_or_default();
-    let high = DateTime::<Utc>::from_timestamp(253_402_300_799, 0).unwrap_or_default();
-    at.clamp(low, high)
-}
+/// An instant before every meeting: 1970-01-01.
+const EARLIEST: DateTime<Utc> = DateTime::<Utc>::UNIX_EPOCH;
+/// An instant after every meeting: 9999-12-31 23:59:59 UTC.
+const LATEST: DateTime<Utc> = match DateTime::<Utc>::from_timestamp(253_402_300_799, 0) {
+    Some(at) => at,
+    None => DateTime::<Utc>::UNIX_EPOCH,
+};
 
 /// The SQL condition for a list of audiences, or `None` when the list is empty.
 fn audience_filter(audiences: &[Audience]) -> Option<String> {
