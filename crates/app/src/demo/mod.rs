@@ -123,7 +123,8 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<usize> {
 
     let members = generate(&regions, &topics, scale, seed, first_id);
     insert(db, &members, &hash).await?;
-    tracing::info!(people = members.len(), "demo network built");
+    let convenings = crate::convenings::demo::build(db, seed).await?;
+    tracing::info!(people = members.len(), convenings, "demo network built");
     Ok(members.len())
 }
 

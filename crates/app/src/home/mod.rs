@@ -26,6 +26,7 @@ struct HomePage {
     roles: Vec<&'static str>,
     waiting_approval: Option<usize>,
     regions_without_coordinator: Option<Vec<String>>,
+    action_items: Vec<crate::convenings::store::ActionItem>,
 }
 
 async fn home(
@@ -39,6 +40,7 @@ async fn home(
             roles: Vec::new(),
             waiting_approval: None,
             regions_without_coordinator: None,
+            action_items: Vec::new(),
         };
         return render(&empty);
     };
@@ -58,11 +60,14 @@ async fn home(
     } else {
         None
     };
+    let action_items =
+        crate::convenings::store::open_action_items(&state.db, viewer.person_id).await?;
     render(&HomePage {
         page,
         roles,
         waiting_approval,
         regions_without_coordinator,
+        action_items,
     })
 }
 

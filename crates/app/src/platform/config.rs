@@ -72,6 +72,15 @@ pub struct Config {
         default_value = "Carrel <carrel@localhost>"
     )]
     pub mail_from: String,
+
+    /// The Jitsi Meet server where convenings get a generated room when no link is pasted.
+    #[arg(long, env = "CARREL_JITSI_URL", default_value = "https://meet.jit.si")]
+    pub jitsi_url: String,
+
+    /// Video hosts allowed for convening links besides Zoom, Teams, Google Meet and the
+    /// Jitsi server, comma-separated (a host allows its subdomains too).
+    #[arg(long, env = "CARREL_VIDEO_HOSTS", value_delimiter = ',')]
+    pub video_hosts: Vec<String>,
 }
 
 /// How the SMTP connection is secured.
@@ -103,6 +112,8 @@ impl Config {
             smtp_user: None,
             smtp_password: None,
             mail_from: "Carrel <carrel@localhost>".to_owned(),
+            jitsi_url: "https://meet.jit.si".to_owned(),
+            video_hosts: Vec::new(),
         }
     }
 

@@ -34,7 +34,9 @@ const EVERYONE: [Who; 6] = [
 ///
 /// `{pending}` is replaced by a new person awaiting approval in New York, `{subject}` by a
 /// New York member who shows their profile to coordinators only, `{message}` by an outbox
-/// message. Tokens are unknown on purpose: the flows with real tokens have their own tests.
+/// message, `{convening}` by a New York convening its coordinator hosts, `{fresh_convening}`
+/// by a new one for each use, `{item}` by an action item of `{convening}` owned by the
+/// mentee. Tokens are unknown on purpose: the flows with real tokens have their own tests.
 type Row = (Method, &'static str, &'static str, &'static str, [u16; 6]);
 
 fn table() -> Vec<Row> {
@@ -147,6 +149,116 @@ fn table() -> Vec<Row> {
             "",
             ADMIN,
         ),
+        (M::GET, "/convenings", "/convenings", "", MEMBERS),
+        (
+            M::GET,
+            "/convenings/month",
+            "/convenings/month",
+            "",
+            MEMBERS,
+        ),
+        (M::GET, "/convenings/new", "/convenings/new", "", STAFF),
+        (
+            M::POST,
+            "/convenings/new",
+            "/convenings/new",
+            "title=",
+            [303, 403, 403, 422, 422, 422],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}",
+            "/convenings/{convening}",
+            "",
+            [303, 200, 200, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}/invite.ics",
+            "/convenings/{convening}/invite.ics",
+            "",
+            [303, 200, 200, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}/edit",
+            "/convenings/{convening}/edit",
+            "",
+            [303, 403, 403, 200, 404, 200],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/edit",
+            "/convenings/{convening}/edit",
+            "title=",
+            [303, 403, 403, 422, 404, 422],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/cancel",
+            "/convenings/{fresh_convening}/cancel",
+            "",
+            [303, 403, 403, 303, 404, 303],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/rsvp",
+            "/convenings/{convening}/rsvp",
+            "answer=yes",
+            [303, 303, 303, 303, 404, 303],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/attendance",
+            "/convenings/{convening}/attendance",
+            "",
+            // The meeting has not started: the host is told so at the field.
+            [303, 403, 403, 422, 404, 422],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/minutes",
+            "/convenings/{convening}/minutes",
+            "minutes=Notes",
+            [303, 403, 403, 303, 404, 303],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/actions",
+            "/convenings/{convening}/actions",
+            "description=",
+            [303, 403, 403, 422, 404, 422],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/actions/{item}/status",
+            "/convenings/{convening}/actions/{item}/status",
+            "status=in_progress",
+            // The item belongs to the mentee.
+            [303, 303, 403, 303, 404, 303],
+        ),
+        (M::GET, "/calendar", "/calendar", "", MEMBERS),
+        (
+            M::POST,
+            "/calendar/feed",
+            "/calendar/feed",
+            "",
+            [303, 200, 200, 200, 200, 200],
+        ),
+        (
+            M::POST,
+            "/calendar/feed/revoke",
+            "/calendar/feed/revoke",
+            "",
+            [303; 6],
+        ),
+        (
+            M::GET,
+            "/calendar/{file}",
+            "/calendar/unknown.ics",
+            "",
+            GONE,
+        ),
     ]
 }
 
@@ -209,15 +321,17 @@ async fn pending_person(app: &TestApp, n: usize) -> i64 {
 async fn every_role_gets_the_expected_answer_from_every_route() {
     // Arrange
     let app = TestApp::spawn().await;
-    app.person("mentee@example.org", &[(Role::Mentee, None)])
+    let mentee = app
+        .person("mentee@example.org", &[(Role::Mentee, None)])
         .await;
     app.person("mentor@example.org", &[(Role::Mentor, None)])
         .await;
-    app.person(
-        "coordinator.ny@example.org",
-        &[(Role::Coordinator, Some("NY"))],
-    )
-    .await;
+    let host = app
+        .person(
+            "coordinator.ny@example.org",
+            &[(Role::Coordinator, Some("NY"))],
+        )
+        .await;
     app.person_in(
         "coordinator.ca@example.org",
         "CA",
@@ -237,6 +351,7 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
         .await
         .unwrap()[0]
         .id;
+    let (convening, item) = crate::convenings::access_fixture(&app, host, mentee).await;
 
     // Act and assert
     let mut failures = Vec::new();
@@ -246,6 +361,12 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
         for (method, template, path, body, expected) in table() {
             let mut path = path.replace("{subject}", &subject.to_string());
             path = path.replace("{message}", &message.to_string());
+            path = path.replace("{convening}", &convening.to_string());
+            path = path.replace("{item}", &item.to_string());
+            if path.contains("{fresh_convening}") {
+                let (fresh, _) = crate::convenings::access_fixture(&app, host, mentee).await;
+                path = path.replace("{fresh_convening}", &fresh.to_string());
+            }
             if path.contains("{pending}") {
                 pending_count += 1;
                 let id = pending_person(&app, pending_count).await;

@@ -7,6 +7,7 @@
 
 mod access;
 mod accounts;
+mod convenings;
 mod harness;
 mod mail;
 mod people;

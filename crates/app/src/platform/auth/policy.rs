@@ -6,6 +6,7 @@
 //!
 //! [`AppError::Forbidden`]: crate::platform::error::AppError::Forbidden
 
+use crate::convenings::audience::Audience;
 use crate::platform::auth::roles::Role;
 use crate::platform::auth::viewer::Viewer;
 
@@ -200,5 +201,152 @@ mod tests {
             may_view_profile(&stranger, 1, Some(5), Visibility::Coordinators),
             "self"
         );
+    }
+}
+
+// Convenings ---------------------------------------------------------------------------
+
+/// Whether a viewer is one of the people a convening is for.
+///
+/// The network is every coordinator, guide and admin; a region is its members (by profile)
+/// and its coordinators.
+pub fn belongs_to_audience(viewer: &Viewer, audience: Audience) -> bool {
+    match audience {
+        Audience::Network => {
+            viewer.has(Role::Coordinator) || viewer.has(Role::Guide) || viewer.is_admin()
+        }
+        Audience::Region(region) => viewer.region_id == Some(region) || viewer.coordinates(region),
+    }
+}
+
+/// The audiences whose convenings a viewer's lists and calendar feed show.
+pub fn own_audiences(viewer: &Viewer) -> Vec<Audience> {
+    let mut audiences = Vec::new();
+    if belongs_to_audience(viewer, Audience::Network) {
+        audiences.push(Audience::Network);
+    }
+    let regions = viewer
+        .region_id
+        .into_iter()
+        .chain(viewer.coordinated_regions());
+    for region in regions {
+        if !audiences.contains(&Audience::Region(region)) {
+            audiences.push(Audience::Region(region));
+        }
+    }
+    audiences
+}
+
+/// Whether a viewer may see a convening: its audience, and admins.
+pub fn may_see_convening(viewer: &Viewer, audience: Audience) -> bool {
+    viewer.is_admin() || belongs_to_audience(viewer, audience)
+}
+
+/// Whether a viewer may plan a convening for an audience: admins for any; coordinators for
+/// the network and for the regions they coordinate.
+pub fn may_plan_convening(viewer: &Viewer, audience: Audience) -> bool {
+    if viewer.is_admin() {
+        return true;
+    }
+    match audience {
+        Audience::Network => viewer.has(Role::Coordinator),
+        Audience::Region(region) => viewer.coordinates(region),
+    }
+}
+
+/// Whether a viewer may plan convenings at all, for the planning form.
+pub fn may_plan_any_convening(viewer: &Viewer) -> bool {
+    viewer.is_admin() || viewer.has(Role::Coordinator)
+}
+
+/// Whether a viewer runs a convening: edits, moves or cancels it, takes attendance, writes
+/// minutes and action items. Its host and admins do.
+pub fn may_run_convening(viewer: &Viewer, host_id: i64) -> bool {
+    viewer.person_id == host_id || viewer.is_admin()
+}
+
+/// Whether a viewer may change an action item's status: its owner, the host, admins.
+pub fn may_update_action_item(viewer: &Viewer, owner_id: i64, host_id: i64) -> bool {
+    viewer.person_id == owner_id || may_run_convening(viewer, host_id)
+}
+
+#[cfg(test)]
+mod convening_tests {
+    use super::*;
+    use crate::platform::auth::roles::Grant;
+
+    fn viewer(id: i64, grants: &[(Role, Option<i64>)], region: Option<i64>) -> Viewer {
+        Viewer {
+            person_id: id,
+            name: "Test".into(),
+            region_id: region,
+            grants: grants
+                .iter()
+                .map(|&(role, region_id)| Grant { role, region_id })
+                .collect(),
+            session_digest: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_network_is_coordinators_guides_and_admins() {
+        let cases = [
+            (viewer(1, &[(Role::Coordinator, Some(5))], Some(5)), true),
+            (viewer(1, &[(Role::Guide, None)], Some(5)), true),
+            (viewer(1, &[(Role::Admin, None)], None), true),
+            (viewer(1, &[(Role::Mentor, None)], Some(5)), false),
+            (viewer(1, &[(Role::Mentee, None)], Some(5)), false),
+        ];
+        for (who, expected) in cases {
+            assert_eq!(belongs_to_audience(&who, Audience::Network), expected);
+            assert_eq!(may_see_convening(&who, Audience::Network), expected);
+        }
+    }
+
+    #[test]
+    fn a_region_is_its_members_and_coordinators_and_admins_see_it_too() {
+        let member = viewer(1, &[(Role::Mentee, None)], Some(5));
+        let elsewhere = viewer(1, &[(Role::Mentee, None)], Some(6));
+        let coordinator = viewer(1, &[(Role::Coordinator, Some(5))], Some(6));
+        let admin = viewer(1, &[(Role::Admin, None)], None);
+
+        assert!(may_see_convening(&member, Audience::Region(5)));
+        assert!(!may_see_convening(&elsewhere, Audience::Region(5)));
+        assert!(may_see_convening(&coordinator, Audience::Region(5)));
+        assert!(may_see_convening(&admin, Audience::Region(5)));
+        assert!(!belongs_to_audience(&admin, Audience::Region(5)));
+        assert_eq!(
+            own_audiences(&coordinator),
+            vec![Audience::Network, Audience::Region(6), Audience::Region(5)]
+        );
+        assert_eq!(own_audiences(&member), vec![Audience::Region(5)]);
+    }
+
+    #[test]
+    fn coordinators_plan_for_the_network_and_their_regions_only() {
+        let coordinator = viewer(1, &[(Role::Coordinator, Some(5))], Some(5));
+        let mentor = viewer(1, &[(Role::Mentor, None)], Some(5));
+        let admin = viewer(1, &[(Role::Admin, None)], None);
+
+        assert!(may_plan_convening(&coordinator, Audience::Network));
+        assert!(may_plan_convening(&coordinator, Audience::Region(5)));
+        assert!(!may_plan_convening(&coordinator, Audience::Region(6)));
+        assert!(!may_plan_convening(&mentor, Audience::Region(5)));
+        assert!(!may_plan_any_convening(&mentor));
+        assert!(may_plan_convening(&admin, Audience::Region(6)));
+    }
+
+    #[test]
+    fn only_the_host_and_admins_run_a_convening_and_owners_update_their_items() {
+        let host = viewer(1, &[(Role::Coordinator, Some(5))], Some(5));
+        let other = viewer(2, &[(Role::Coordinator, Some(5))], Some(5));
+        let admin = viewer(3, &[(Role::Admin, None)], None);
+
+        assert!(may_run_convening(&host, 1));
+        assert!(!may_run_convening(&other, 1));
+        assert!(may_run_convening(&admin, 1));
+        assert!(may_update_action_item(&other, 2, 1), "the owner");
+        assert!(!may_update_action_item(&other, 4, 1));
+        assert!(may_update_action_item(&host, 4, 1), "the host");
     }
 }
