@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::convenings::audience::Audience;
 use crate::convenings::schedule::{Repeat, Slot};
-use crate::people::store::join_ids;
+use crate::platform::db::join_ids;
 use crate::platform::db::{now, Db};
 use crate::platform::web::tokens;
 use crate::{execute, on_db};
