@@ -25,6 +25,7 @@ pub fn routes() -> Routes {
         .merge(crate::accounts::routes())
         .merge(crate::people::routes())
         .merge(crate::network::routes())
+        .merge(crate::cohorts::routes())
         .merge(crate::admin::routes())
         .get("/healthz", healthz)
         .get("/metrics", metrics)
@@ -89,7 +90,7 @@ pub async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 
 /// The periodic tasks of every feature.
 pub fn scheduled_tasks() -> Vec<Task> {
-    Vec::new()
+    vec![crate::network::succession::task()]
 }
 
 async fn shutdown_signal() {

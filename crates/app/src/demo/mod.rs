@@ -123,6 +123,8 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<usize> {
 
     let members = generate(&regions, &topics, scale, seed, first_id);
     insert(db, &members, &hash).await?;
+    crate::network::demo::build(db, seed).await?;
+    crate::cohorts::demo::build(db, seed).await?;
     tracing::info!(people = members.len(), "demo network built");
     Ok(members.len())
 }

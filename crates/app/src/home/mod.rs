@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use crate::network;
+use crate::network::succession::{self, Alert};
 use crate::people::store;
 use crate::platform::auth::policy::{self, DirectoryScope};
 use crate::platform::auth::roles::Role;
@@ -26,6 +27,7 @@ struct HomePage {
     roles: Vec<&'static str>,
     waiting_approval: Option<usize>,
     regions_without_coordinator: Option<Vec<String>>,
+    succession_alerts: Option<Vec<Alert>>,
 }
 
 async fn home(
@@ -39,6 +41,7 @@ async fn home(
             roles: Vec::new(),
             waiting_approval: None,
             regions_without_coordinator: None,
+            succession_alerts: None,
         };
         return render(&empty);
     };
@@ -58,11 +61,18 @@ async fn home(
     } else {
         None
     };
+    let succession_alerts = if viewer.has(Role::Admin) {
+        let coverage = succession::coverage_of_all(&state.db, succession::today()).await?;
+        Some(succession::alerts_of_all(&coverage))
+    } else {
+        None
+    };
     render(&HomePage {
         page,
         roles,
         waiting_approval,
         regions_without_coordinator,
+        succession_alerts,
     })
 }
 
