@@ -29,7 +29,11 @@ struct ListPage {
 }
 
 /// Every circle.
-pub async fn list(State(state): State<AppState>, page: Page, viewer: Viewer) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+) -> AppResult<Response> {
     render(&ListPage {
         page,
         circles: circles::list(&state.db).await?,

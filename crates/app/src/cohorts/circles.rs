@@ -381,7 +381,7 @@ mod tests {
     #[test]
     fn a_circle_gathers_by_region_by_topic_or_both() {
         let (regions, topics) = ([ohio()], [leadership()]);
-        let both = validate_circle(&form("OH", "leadership"), &regions, &topics).unwrap();
+        let both = validate_circle(&form("OH", "leadership"), &regions, &topics).expect("valid");
         assert_eq!((both.region_id, both.topic_id), (Some(39), Some(1)));
         assert!(validate_circle(&form("", "leadership"), &regions, &topics).is_ok());
         assert!(validate_circle(&form("OH", ""), &regions, &topics).is_ok());
@@ -390,9 +390,10 @@ mod tests {
     #[test]
     fn a_circle_without_focus_or_with_an_unknown_one_is_refused() {
         let (regions, topics) = ([ohio()], [leadership()]);
-        let none = validate_circle(&form("", ""), &regions, &topics).unwrap_err();
+        let none = validate_circle(&form("", ""), &regions, &topics).expect_err("refused");
         assert!(none.message("region").contains("region, a topic or both"));
-        let unknown = validate_circle(&form("ZZ", "knitting"), &regions, &topics).unwrap_err();
+        let unknown =
+            validate_circle(&form("ZZ", "knitting"), &regions, &topics).expect_err("refused");
         assert_eq!(unknown.all().len(), 2);
     }
 
@@ -403,7 +404,7 @@ mod tests {
             note: "Talked about first meetings".into(),
         };
         assert!(validate_gathering(&ok).is_ok());
-        let errors = validate_gathering(&GatheringForm::default()).unwrap_err();
+        let errors = validate_gathering(&GatheringForm::default()).expect_err("refused");
         assert_eq!(errors.all().len(), 2);
     }
 }

@@ -66,7 +66,11 @@ pub async fn build(db: &Db, seed: u64) -> anyhow::Result<(usize, usize)> {
     let guide = person_id(db, DEMO_SIGN_INS[3].1).await?;
     let ny_coordinator = person_id(db, DEMO_SIGN_INS[1].1).await?;
 
-    let mut guides = ids(db, "SELECT person_id FROM grants WHERE role = 'guide' ORDER BY 1").await?;
+    let mut guides = ids(
+        db,
+        "SELECT person_id FROM grants WHERE role = 'guide' ORDER BY 1",
+    )
+    .await?;
     guides.retain(|id| *id != guide);
     let trainees = ids(
         db,
@@ -76,18 +80,56 @@ pub async fn build(db: &Db, seed: u64) -> anyhow::Result<(usize, usize)> {
     )
     .await?;
 
-    let graduated = cohort(db, "Cohort 2025", shift(today, -520), shift(today, -140), admin)
-        .await?;
+    let graduated = cohort(
+        db,
+        "Cohort 2025",
+        shift(today, -520),
+        shift(today, -140),
+        admin,
+    )
+    .await?;
     let mut graduates = vec![guide];
     graduates.extend(guides.iter().copied());
-    fill(db, graduated, &graduates, today, -500, Fill::Complete, admin).await?;
+    fill(
+        db,
+        graduated,
+        &graduates,
+        today,
+        -500,
+        Fill::Complete,
+        admin,
+    )
+    .await?;
 
-    let current = cohort(db, "Cohort 2026", shift(today, -120), shift(today, 240), guide).await?;
+    let current = cohort(
+        db,
+        "Cohort 2026",
+        shift(today, -120),
+        shift(today, 240),
+        guide,
+    )
+    .await?;
     let mut current_members = vec![ny_coordinator];
     current_members.extend(trainees.iter().take(10));
-    fill(db, current, &current_members, today, -100, Fill::Partial(seed), guide).await?;
+    fill(
+        db,
+        current,
+        &current_members,
+        today,
+        -100,
+        Fill::Partial(seed),
+        guide,
+    )
+    .await?;
 
-    let starting = cohort(db, "Cohort 2027", shift(today, 45), shift(today, 410), admin).await?;
+    let starting = cohort(
+        db,
+        "Cohort 2027",
+        shift(today, 45),
+        shift(today, 410),
+        admin,
+    )
+    .await?;
     let next: Vec<i64> = trainees.iter().skip(10).take(6).copied().collect();
     fill(db, starting, &next, today, 60, Fill::Empty, admin).await?;
 
@@ -161,8 +203,16 @@ async fn fill(
         }
         let notes = [
             ("convening", convenings, "Coordinator convening"),
-            ("resource", resources, "Published a regional recruiting guide"),
-            ("session", sessions, "Co-facilitated the new mentors' orientation"),
+            (
+                "resource",
+                resources,
+                "Published a regional recruiting guide",
+            ),
+            (
+                "session",
+                sessions,
+                "Co-facilitated the new mentors' orientation",
+            ),
         ];
         for (kind, count, note) in notes {
             for k in 0..count {
@@ -232,7 +282,12 @@ async fn build_circles(
 
     let plans = [
         ("Ohio mentors", Some(region("OH").await?), None, guide),
-        ("Leading from the middle", None, Some(topic("leadership").await?), guide),
+        (
+            "Leading from the middle",
+            None,
+            Some(topic("leadership").await?),
+            guide,
+        ),
         (
             "New York academic mentors",
             Some(region("NY").await?),
@@ -250,7 +305,10 @@ async fn build_circles(
     for (index, (name, region_id, topic_id, leader)) in plans.into_iter().enumerate() {
         let circle = NewCircle {
             name: name.to_owned(),
-            description: format!("Mentors who meet monthly to trade notes: {}.", name.to_lowercase()),
+            description: format!(
+                "Mentors who meet monthly to trade notes: {}.",
+                name.to_lowercase()
+            ),
             region_id: region_id.flatten(),
             topic_id: topic_id.flatten(),
         };

@@ -16,10 +16,10 @@ pub mod store;
 
 use std::collections::HashMap;
 
+use crate::on_db;
 use crate::people::store::join_ids;
 use crate::platform::db::Db;
 use crate::platform::web::routes::Routes;
-use crate::on_db;
 
 /// The routes of this feature.
 pub fn routes() -> Routes {
@@ -40,13 +40,19 @@ pub fn routes() -> Routes {
         .post("/circles", circle_pages::create)
         .get("/circles/{id}", circle_pages::show)
         .post("/circles/{id}/join", circle_pages::join)
-        .post("/circles/{id}/requests/{person}/accept", circle_pages::accept)
+        .post(
+            "/circles/{id}/requests/{person}/accept",
+            circle_pages::accept,
+        )
         .post("/circles/{id}/gatherings", circle_pages::add_gathering)
         .post("/circles/{id}/notes", circle_pages::add_note)
 }
 
 /// The cohort each of these people graduated from (the latest, if several), by person id.
-pub async fn graduations_of(db: &Db, person_ids: &[i64]) -> Result<HashMap<i64, String>, sqlx::Error> {
+pub async fn graduations_of(
+    db: &Db,
+    person_ids: &[i64],
+) -> Result<HashMap<i64, String>, sqlx::Error> {
     if person_ids.is_empty() {
         return Ok(HashMap::new());
     }

@@ -35,7 +35,11 @@ struct ListPage {
 }
 
 /// Every cohort, with the viewer's own first.
-pub async fn list(State(state): State<AppState>, page: Page, viewer: Viewer) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+) -> AppResult<Response> {
     let cohorts = store::list(&state.db).await?;
     let mine = store::cohorts_of(&state.db, viewer.person_id).await?;
     render(&ListPage {
@@ -454,7 +458,14 @@ pub async fn graduate(
 
     let override_reason = (!ready).then_some(reason.as_str());
     if store::graduate(&state.db, id, person_id, viewer.person_id, override_reason).await? {
-        people::grant(&state.db, person_id, Role::Guide, None, Some(viewer.person_id)).await?;
+        people::grant(
+            &state.db,
+            person_id,
+            Role::Guide,
+            None,
+            Some(viewer.person_id),
+        )
+        .await?;
         tracing::info!(cohort.id = id, overridden = !ready, "graduation approved");
         tell_graduate(&state, &view.cohort, person_id).await?;
     }

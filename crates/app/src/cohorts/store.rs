@@ -171,7 +171,10 @@ pub fn validate_cohort(form: &CohortForm, leads: &[i64]) -> Result<NewCohort, Fi
     let ends_on = parse_date(&mut errors, "ends_on", &form.ends_on);
     if let (Some(start), Some(end)) = (starts_on, ends_on) {
         if end < start {
-            errors.add("ends_on", "The cohort must end on or after the day it starts.");
+            errors.add(
+                "ends_on",
+                "The cohort must end on or after the day it starts.",
+            );
         }
     }
     let lead_id = match form.lead.trim() {
@@ -300,7 +303,11 @@ pub async fn enroll(db: &Db, cohort_id: i64, person_id: i64) -> Result<Enrolled,
     );
     match result {
         Ok(_) => {
-            tracing::info!(cohort.id = cohort_id, person.id = person_id, "coordinator enrolled");
+            tracing::info!(
+                cohort.id = cohort_id,
+                person.id = person_id,
+                "coordinator enrolled"
+            );
             Ok(Enrolled::Yes)
         }
         Err(error) if is_unique_violation(&error) => Ok(Enrolled::AlreadyMember),
@@ -616,7 +623,11 @@ pub async fn add_record(
         .bind(logged_by)
         .bind(now())
     )?;
-    tracing::info!(cohort.id = cohort_id, kind = record.kind, "cohort record logged");
+    tracing::info!(
+        cohort.id = cohort_id,
+        kind = record.kind,
+        "cohort record logged"
+    );
     Ok(())
 }
 
@@ -702,7 +713,7 @@ mod tests {
     #[test]
     fn a_new_cohort_form_starts_with_the_default_requirements() {
         let valid = validate_cohort(&cohort_form("Cohort 2026", "2026-01-15", "2026-12-15"), &[])
-            .unwrap();
+            .expect("valid");
         assert_eq!(valid.requirements, Requirements::default());
         assert_eq!(valid.lead_id, None);
     }
@@ -712,7 +723,7 @@ mod tests {
         let mut form = cohort_form("", "2026-12-01", "2026-01-01");
         form.min_convenings = "-1".into();
         form.lead = "3".into();
-        let errors = validate_cohort(&form, &[4]).unwrap_err();
+        let errors = validate_cohort(&form, &[4]).expect_err("refused");
         let fields: Vec<&str> = errors.all().into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["name", "ends_on", "lead", "min_convenings"]);
     }
@@ -727,7 +738,12 @@ mod tests {
         assert!(validate_module(&form("https://example.org/guide")).is_ok());
         assert!(validate_module(&form("/resources/12")).is_ok());
         assert!(validate_module(&form("")).is_ok());
-        for bad in ["javascript:alert(1)", "http://example.org", "//evil.example", "https://"] {
+        for bad in [
+            "javascript:alert(1)",
+            "http://example.org",
+            "//evil.example",
+            "https://",
+        ] {
             assert!(validate_module(&form(bad)).is_err(), "{bad}");
         }
     }
@@ -740,8 +756,8 @@ mod tests {
             occurred_on: "2026-02-10".into(),
             note: "Co-led the matching workshop".into(),
         };
-        assert_eq!(validate_record(&form, &[8]).unwrap().kind, "session");
-        let errors = validate_record(&form, &[9]).unwrap_err();
+        assert_eq!(validate_record(&form, &[8]).expect("valid").kind, "session");
+        let errors = validate_record(&form, &[9]).expect_err("refused");
         assert_eq!(errors.message("person"), "Choose a member of this cohort.");
     }
 }

@@ -29,7 +29,6 @@ struct TermsPage {
     coverage: Coverage,
     terms: Vec<Term>,
     candidates: Vec<Candidate>,
-    people: Vec<(i64, String, String)>,
     form: AppointForm,
     errors: FieldErrors,
 }
@@ -55,7 +54,6 @@ async fn load(state: &AppState, code: &str, page: Page) -> AppResult<TermsPage> 
         page,
         coverage: coverage::assess(&spans, today),
         candidates: succession::candidates(&state.db, region.id).await?,
-        people: terms::appointable(&state.db).await?,
         region,
         today,
         terms,
@@ -89,16 +87,27 @@ pub async fn appoint(
         return Err(AppError::Forbidden);
     }
     let mut view = load(&state, &code, page).await?;
-    let eligible: Vec<i64> = view.people.iter().map(|(id, _, _)| *id).collect();
+    let person_id = terms::appointable(&state.db, &form.person).await?;
     let existing: Vec<Span> = view.terms.iter().filter_map(Term::span).collect();
 
-    match terms::validate_appointment(&form, &eligible, &existing) {
+    match terms::validate_appointment(&form, person_id, &existing) {
         Ok(appointment) => {
             let region_id = view.region.id;
-            terms::appoint(&state.db, region_id, &appointment, viewer.person_id, view.today)
-                .await?;
-            succession::mark_appointed(&state.db, appointment.person_id, region_id, viewer.person_id)
-                .await?;
+            terms::appoint(
+                &state.db,
+                region_id,
+                &appointment,
+                viewer.person_id,
+                view.today,
+            )
+            .await?;
+            succession::mark_appointed(
+                &state.db,
+                appointment.person_id,
+                region_id,
+                viewer.person_id,
+            )
+            .await?;
             Ok(redirect_with(
                 &format!("/admin/regions/{}/terms", view.region.code),
                 Flash::Saved,

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 
 use crate::network::terms::{Span, TermRole};
+use crate::on_db;
 use crate::people::topics::Stage;
 use crate::platform::db::Db;
-use crate::on_db;
 
 /// A term ending within this many days with no successor puts its region on alert.
 pub const ENDING_WINDOW_DAYS: u64 = 90;
@@ -255,7 +255,7 @@ mod tests {
     use super::*;
 
     fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("valid")
     }
 
     fn term(id: i64, role: TermRole, start: &str, end: &str) -> Span {
@@ -368,7 +368,11 @@ mod tests {
     fn balance_gives_every_stage_in_career_order_with_totals() {
         let counts = SupplyCounts {
             seeking: vec![("early".into(), 10), ("mid".into(), 3)],
-            mentors: vec![("mid".into(), 4, 2), ("senior".into(), 8, 1), ("mid".into(), 1, 1)],
+            mentors: vec![
+                ("mid".into(), 4, 2),
+                ("senior".into(), 8, 1),
+                ("mid".into(), 1, 1),
+            ],
         };
         let (rows, totals) = balance(&counts);
         assert_eq!(rows.len(), 5);

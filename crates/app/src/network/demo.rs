@@ -13,8 +13,8 @@ use crate::demo::DEMO_SIGN_INS;
 use crate::network::succession;
 use crate::network::terms::{self, Appointment, Span, TermRole};
 use crate::network::{self};
-use crate::platform::db::Db;
 use crate::on_db;
+use crate::platform::db::Db;
 
 /// A deterministic number below `n` for the `index`-th choice of a seed.
 pub fn roll(seed: u64, index: u64, n: u64) -> u64 {
@@ -81,7 +81,12 @@ pub async fn build(db: &Db, seed: u64) -> anyhow::Result<usize> {
         let (Some(&lead), Some(&backup)) = (lead, backup) else {
             continue;
         };
-        let plan = terms_for(scenario(&region.code, seed, index as u64), lead, backup, seed);
+        let plan = terms_for(
+            scenario(&region.code, seed, index as u64),
+            lead,
+            backup,
+            seed,
+        );
         for (person, role, from, to) in plan {
             let appointment = Appointment {
                 person_id: person,
@@ -187,7 +192,12 @@ mod tests {
             .map(|(i, c)| scenario(c, 7, i as u64))
             .collect();
         assert_eq!(first, again);
-        for kind in [Scenario::Covered, Scenario::Thin, Scenario::Ending, Scenario::Gap] {
+        for kind in [
+            Scenario::Covered,
+            Scenario::Thin,
+            Scenario::Ending,
+            Scenario::Gap,
+        ] {
             assert!(first.contains(&kind), "{kind:?}");
         }
         assert_eq!(scenario("NY", 7, 3), Scenario::Covered);

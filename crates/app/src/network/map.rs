@@ -174,7 +174,9 @@ mod tests {
             .collect();
         assert_eq!(OUTLINES.len(), 51);
         assert_eq!(with_outline.len(), 51);
-        assert!(OUTLINES.iter().all(|o| o.d.starts_with('M') && o.d.ends_with('z')));
+        assert!(OUTLINES
+            .iter()
+            .all(|o| o.d.starts_with('M') && o.d.ends_with('z')));
     }
 
     #[test]
@@ -190,7 +192,11 @@ mod tests {
             let Geometry::Inset { x, y } = inset.geometry else {
                 unreachable!()
             };
-            assert!(x + INSET_SIZE.0 <= 975 && y + INSET_SIZE.1 <= 680, "{}", inset.code);
+            assert!(
+                x + INSET_SIZE.0 <= 975 && y + INSET_SIZE.1 <= 680,
+                "{}",
+                inset.code
+            );
         }
         assert_eq!(map[0].status, Status::Covered);
         assert_eq!(map[1].status, Status::Gap, "no status reads as a gap");

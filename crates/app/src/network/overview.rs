@@ -17,6 +17,9 @@ use crate::platform::error::AppResult;
 use crate::platform::state::AppState;
 use crate::platform::web::pages::{render, Page};
 
+/// A state's outline as the template draws it: the region, its path data, its label spot.
+pub type Drawn<'a> = (&'a MapRegion, &'static str, Option<(f32, f32)>);
+
 /// The map with its legend, and the rows of the table beside it.
 pub struct MapView {
     /// The regions as drawn.
@@ -61,7 +64,7 @@ impl MapView {
     }
 
     /// The outlines, for the template.
-    pub fn outlines(&self) -> Vec<(&MapRegion, &'static str, Option<(f32, f32)>)> {
+    pub fn outlines(&self) -> Vec<Drawn<'_>> {
         self.regions
             .iter()
             .filter_map(|r| match r.geometry {

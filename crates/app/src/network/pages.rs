@@ -168,7 +168,9 @@ pub async fn show(
         coverage,
         active_terms,
         balance,
-        may_appoint: viewer.as_ref().is_some_and(policy::may_appoint_coordinators),
+        may_appoint: viewer
+            .as_ref()
+            .is_some_and(policy::may_appoint_coordinators),
         may_apply: viewer.as_ref().is_some_and(policy::may_apply_to_coordinate),
     })
 }

@@ -62,7 +62,11 @@ impl RegionCoverage {
 
 /// The alerts of one region: a gap, a missing lead or backup, and each term that ends soon
 /// with no successor.
-pub fn alerts_for(region: &Region, coverage: &Coverage, names: &HashMap<i64, String>) -> Vec<Alert> {
+pub fn alerts_for(
+    region: &Region,
+    coverage: &Coverage,
+    names: &HashMap<i64, String>,
+) -> Vec<Alert> {
     let alert = |message: String| Alert {
         region_code: region.code.clone(),
         message,
@@ -90,7 +94,10 @@ pub fn alerts_for(region: &Region, coverage: &Coverage, names: &HashMap<i64, Str
 }
 
 /// Every region with its coverage on this day, by region name.
-pub async fn coverage_of_all(db: &Db, today: NaiveDate) -> Result<Vec<RegionCoverage>, sqlx::Error> {
+pub async fn coverage_of_all(
+    db: &Db,
+    today: NaiveDate,
+) -> Result<Vec<RegionCoverage>, sqlx::Error> {
     let regions = network::list_regions(db).await?;
     let mut by_region: HashMap<i64, Vec<Term>> = HashMap::new();
     for term in terms::current_and_future(db, today).await? {
@@ -176,9 +183,8 @@ pub async fn send_daily_alerts(
 }
 
 fn alert_email(alerts: &[Alert], base_url: &str) -> String {
-    let mut body = String::from(
-        "These regions need a coordinator, a backup or a successor soon:\n\n",
-    );
+    let mut body =
+        String::from("These regions need a coordinator, a backup or a successor soon:\n\n");
     for alert in alerts {
         body.push_str(&format!(
             "- {}\n  {base_url}/admin/regions/{}/terms\n",
@@ -215,7 +221,10 @@ pub fn validate_application(
         None => errors.add("region", "Choose the region you would coordinate."),
         Some(r) if open_regions.contains(&r.id) => errors.add(
             "region",
-            format!("You have already applied for {}; an admin will answer.", r.name),
+            format!(
+                "You have already applied for {}; an admin will answer.",
+                r.name
+            ),
         ),
         Some(_) => {}
     }
@@ -270,6 +279,8 @@ pub struct Candidate {
     pub person_id: i64,
     /// Their name.
     pub name: String,
+    /// Their email address, to appoint them.
+    pub email: String,
     /// Their career stage code.
     pub stage: String,
     /// Years in the profession, from their profile.
@@ -295,7 +306,7 @@ impl Candidate {
 pub async fn candidates(db: &Db, region_id: i64) -> Result<Vec<Candidate>, sqlx::Error> {
     let mut rows: Vec<Candidate> = on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT a.id AS application_id, a.person_id, p.name, p.stage, \
+            "SELECT a.id AS application_id, a.person_id, p.name, p.email, p.stage, \
              p.years_in_profession, a.statement FROM coordinator_applications a \
              JOIN people p ON p.id = a.person_id WHERE a.region_id = $1 AND a.status = 'open' \
              AND p.status = 'active' ORDER BY a.created_at, a.id",
@@ -400,9 +411,16 @@ mod tests {
 
     #[test]
     fn a_gap_gives_one_alert_and_a_covered_region_none() {
-        let gap = alerts_for(&region(), &coverage(Status::Gap, false, false, vec![]), &HashMap::new());
-        let covered =
-            alerts_for(&region(), &coverage(Status::Covered, true, true, vec![]), &HashMap::new());
+        let gap = alerts_for(
+            &region(),
+            &coverage(Status::Gap, false, false, vec![]),
+            &HashMap::new(),
+        );
+        let covered = alerts_for(
+            &region(),
+            &coverage(Status::Covered, true, true, vec![]),
+            &HashMap::new(),
+        );
         assert_eq!(gap.len(), 1);
         assert_eq!(gap[0].message, "Vermont has no active coordinator.");
         assert!(covered.is_empty());
@@ -413,8 +431,8 @@ mod tests {
         let ending = Span {
             id: 9,
             role: TermRole::Lead,
-            starts_on: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            ends_on: NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            starts_on: NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid"),
+            ends_on: NaiveDate::from_ymd_opt(2026, 4, 30).expect("valid"),
         };
         let names = HashMap::from([(9, "Ana Reyes".to_owned())]);
         let alerts = alerts_for(
@@ -440,10 +458,13 @@ mod tests {
             region: code.into(),
             statement: text.into(),
         };
-        assert!(validate_application(&form("VT", "I run our county network."), &regions, &[]).is_ok());
-        let unknown = validate_application(&form("ZZ", ""), &regions, &[]).unwrap_err();
+        assert!(
+            validate_application(&form("VT", "I run our county network."), &regions, &[]).is_ok()
+        );
+        let unknown = validate_application(&form("ZZ", ""), &regions, &[]).expect_err("refused");
         assert_eq!(unknown.all().len(), 2);
-        let twice = validate_application(&form("VT", "Again"), &regions, &[5]).unwrap_err();
+        let twice =
+            validate_application(&form("VT", "Again"), &regions, &[5]).expect_err("refused");
         assert!(twice.message("region").contains("already applied"));
     }
 }

@@ -135,7 +135,7 @@ impl Term {
 /// The appointment form, as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct AppointForm {
-    /// The person's id, chosen from a list.
+    /// The person's email address.
     #[serde(default)]
     pub person: String,
     /// The role code.
@@ -174,24 +174,23 @@ pub fn parse_date(errors: &mut FieldErrors, field: &'static str, value: &str) ->
     }
 }
 
-/// Checks an appointment against the form's choices and the region's existing terms.
+/// Checks an appointment against the region's existing terms.
 ///
-/// `eligible` lists the ids of people who may be appointed. A term must end on or after the
-/// day it starts, and may not share a day with another term of the same role in the region.
+/// `person_id` is the appointable person the typed address names, if any. A term must end on
+/// or after the day it starts, and may not share a day with another term of the same role in
+/// the region.
 pub fn validate_appointment(
     form: &AppointForm,
-    eligible: &[i64],
+    person_id: Option<i64>,
     existing: &[Span],
 ) -> Result<Appointment, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let person_id = form.person.trim().parse::<i64>().ok();
-    let person_id = match person_id {
-        Some(id) if eligible.contains(&id) => Some(id),
-        _ => {
-            errors.add("person", "Choose the person to appoint.");
-            None
-        }
-    };
+    if person_id.is_none() {
+        errors.add(
+            "person",
+            "Enter the email address of an active mentor, guide or coordinator.",
+        );
+    }
     let role = TermRole::parse(form.role.trim());
     if role.is_none() {
         errors.add("role", "Choose lead, co-coordinator or backup.");
@@ -200,7 +199,10 @@ pub fn validate_appointment(
     let ends_on = parse_date(&mut errors, "ends_on", &form.ends_on);
     if let (Some(start), Some(end)) = (starts_on, ends_on) {
         if end < start {
-            errors.add("ends_on", "The term must end on or after the day it starts.");
+            errors.add(
+                "ends_on",
+                "The term must end on or after the day it starts.",
+            );
         }
     }
 
@@ -352,7 +354,11 @@ async fn revoke(db: &Db, person_id: i64, region_id: i64) -> Result<(), sqlx::Err
         .bind(region_id)
     )?;
     if removed > 0 {
-        tracing::info!(person.id = person_id, region.id = region_id, "coordinator grant ended");
+        tracing::info!(
+            person.id = person_id,
+            region.id = region_id,
+            "coordinator grant ended"
+        );
     }
     Ok(())
 }
@@ -361,11 +367,9 @@ async fn revoke(db: &Db, person_id: i64, region_id: i64) -> Result<(), sqlx::Err
 /// by the calendar rather than by anyone's action.
 pub async fn sync_all(db: &Db, today: NaiveDate) -> Result<(), sqlx::Error> {
     let pairs: Vec<(i64, i64)> = on_db!(db, |pool| {
-        sqlx::query_as(
-            "SELECT DISTINCT person_id, region_id FROM coordinator_terms ORDER BY 1, 2",
-        )
-        .fetch_all(pool)
-        .await
+        sqlx::query_as("SELECT DISTINCT person_id, region_id FROM coordinator_terms ORDER BY 1, 2")
+            .fetch_all(pool)
+            .await
     })?;
     for (person_id, region_id) in pairs {
         sync_pair(db, person_id, region_id, today).await?;
@@ -373,20 +377,27 @@ pub async fn sync_all(db: &Db, today: NaiveDate) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The people who may be appointed: every active member, by name, as (id, name, email).
+/// The id of the person an address names, if they may be appointed: active, and a mentor,
+/// guide or coordinator already.
 ///
-/// An admin appoints from the whole network; the candidates list on the same page points
-/// to the people who asked.
-pub async fn appointable(db: &Db) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    on_db!(db, |pool| {
+/// The form asks for an address rather than offering a list, which at national scale would
+/// hold tens of thousands of mentors.
+pub async fn appointable(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Error> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Ok(None);
+    }
+    let row: Option<(i64,)> = on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT p.id, p.name, p.email FROM people p WHERE p.status = 'active' \
+            "SELECT p.id FROM people p WHERE p.email = $1 AND p.status = 'active' \
              AND EXISTS (SELECT 1 FROM grants g WHERE g.person_id = p.id \
-             AND g.role IN ('mentor', 'guide', 'coordinator')) ORDER BY p.name, p.id",
+             AND g.role IN ('mentor', 'guide', 'coordinator'))",
         )
-        .fetch_all(pool)
+        .bind(email)
+        .fetch_optional(pool)
         .await
-    })
+    })?;
+    Ok(row.map(|(id,)| id))
 }
 
 #[cfg(test)]
@@ -394,12 +405,12 @@ mod tests {
     use super::*;
 
     fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("valid")
     }
 
     fn form(role: &str, start: &str, end: &str) -> AppointForm {
         AppointForm {
-            person: "7".into(),
+            person: "ana@example.org".into(),
             role: role.into(),
             starts_on: start.into(),
             ends_on: end.into(),
@@ -417,8 +428,8 @@ mod tests {
 
     #[test]
     fn a_term_that_ends_before_it_starts_is_refused_at_the_end_date() {
-        let errors = validate_appointment(&form("lead", "2026-05-01", "2026-04-30"), &[7], &[])
-            .unwrap_err();
+        let errors = validate_appointment(&form("lead", "2026-05-01", "2026-04-30"), Some(7), &[])
+            .expect_err("refused");
         assert_eq!(
             errors.message("ends_on"),
             "The term must end on or after the day it starts."
@@ -428,31 +439,43 @@ mod tests {
     #[test]
     fn a_term_overlapping_another_of_the_same_role_is_refused() {
         let existing = [span(TermRole::Lead, "2025-01-01", "2026-06-30")];
-        let errors =
-            validate_appointment(&form("lead", "2026-06-30", "2027-06-30"), &[7], &existing)
-                .unwrap_err();
-        assert!(errors.message("starts_on").contains("already has a lead term"));
+        let errors = validate_appointment(
+            &form("lead", "2026-06-30", "2027-06-30"),
+            Some(7),
+            &existing,
+        )
+        .expect_err("refused");
+        assert!(errors
+            .message("starts_on")
+            .contains("already has a lead term"));
     }
 
     #[test]
     fn a_successor_starting_the_day_after_and_another_role_are_accepted() {
         let existing = [span(TermRole::Lead, "2025-01-01", "2026-06-30")];
-        let next = validate_appointment(&form("lead", "2026-07-01", "2028-06-30"), &[7], &existing);
-        let backup =
-            validate_appointment(&form("backup", "2026-01-01", "2026-12-31"), &[7], &existing);
+        let next = validate_appointment(
+            &form("lead", "2026-07-01", "2028-06-30"),
+            Some(7),
+            &existing,
+        );
+        let backup = validate_appointment(
+            &form("backup", "2026-01-01", "2026-12-31"),
+            Some(7),
+            &existing,
+        );
         assert!(next.is_ok());
-        assert_eq!(backup.unwrap().span.role, TermRole::Backup);
+        assert_eq!(backup.expect("valid").span.role, TermRole::Backup);
     }
 
     #[test]
     fn unknown_people_roles_and_dates_get_field_messages() {
         let bad = AppointForm {
-            person: "99".into(),
+            person: "nobody@example.org".into(),
             role: "chief".into(),
             starts_on: "next week".into(),
             ends_on: String::new(),
         };
-        let errors = validate_appointment(&bad, &[7], &[]).unwrap_err();
+        let errors = validate_appointment(&bad, None, &[]).expect_err("refused");
         let fields: Vec<&str> = errors.all().into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["person", "role", "starts_on", "ends_on"]);
     }

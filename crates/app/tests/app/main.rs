@@ -7,7 +7,9 @@
 
 mod access;
 mod accounts;
+mod cohorts;
 mod harness;
+mod network;
 mod people;
 mod platform;
 mod schema;

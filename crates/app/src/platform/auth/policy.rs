@@ -322,11 +322,16 @@ mod tests {
             person_id: 3,
             ..viewer(&[(Role::Admin, None)], None)
         };
-        assert!(may_start_circle(&guide) && !may_start_circle(&mentor) && !may_start_circle(&admin));
+        assert!(
+            may_start_circle(&guide) && !may_start_circle(&mentor) && !may_start_circle(&admin)
+        );
         assert!(may_lead_circle(&guide, 1) && !may_lead_circle(&admin, 1));
         assert!(may_ask_to_join_circle(&mentor, 1, None));
         assert!(!may_ask_to_join_circle(&mentor, 1, Some("requested")));
-        assert!(!may_ask_to_join_circle(&guide, 1, None), "the guide is already in it");
+        assert!(
+            !may_ask_to_join_circle(&guide, 1, None),
+            "the guide is already in it"
+        );
         assert!(may_read_circle(&mentor, 1, Some("member")));
         assert!(!may_read_circle(&mentor, 1, Some("requested")));
         assert!(may_read_circle(&admin, 1, None) && !may_write_in_circle(&admin, 1, None));
