@@ -319,9 +319,8 @@ pub async fn enroll(db: &Db, cohort_id: i64, person_id: i64) -> Result<Enrolled,
 pub async fn coordinators(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
     on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT p.id, p.name FROM people p WHERE p.status = 'active' AND EXISTS \
-             (SELECT 1 FROM grants g WHERE g.person_id = p.id AND g.role = 'coordinator') \
-             ORDER BY p.name, p.id",
+            "SELECT DISTINCT p.id, p.name FROM grants g JOIN people p ON p.id = g.person_id \
+             WHERE g.role = 'coordinator' AND p.status = 'active' ORDER BY p.name, p.id",
         )
         .fetch_all(pool)
         .await
@@ -332,9 +331,8 @@ pub async fn coordinators(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
 pub async fn possible_leads(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
     on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT p.id, p.name FROM people p WHERE p.status = 'active' AND EXISTS \
-             (SELECT 1 FROM grants g WHERE g.person_id = p.id AND g.role IN ('guide', 'admin')) \
-             ORDER BY p.name, p.id",
+            "SELECT DISTINCT p.id, p.name FROM grants g JOIN people p ON p.id = g.person_id \
+             WHERE g.role IN ('guide', 'admin') AND p.status = 'active' ORDER BY p.name, p.id",
         )
         .fetch_all(pool)
         .await
