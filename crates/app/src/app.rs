@@ -25,6 +25,7 @@ pub fn routes() -> Routes {
         .merge(crate::accounts::routes())
         .merge(crate::people::routes())
         .merge(crate::network::routes())
+        .merge(crate::cohorts::routes())
         .merge(crate::admin::routes())
         .merge(crate::convenings::routes())
         .get("/healthz", healthz)
@@ -90,7 +91,7 @@ pub async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 
 /// The periodic tasks of every feature.
 pub fn scheduled_tasks() -> Vec<Task> {
-    let mut tasks = Vec::new();
+    let mut tasks = vec![crate::network::succession::task()];
     tasks.extend(crate::convenings::scheduled_tasks());
     tasks
 }

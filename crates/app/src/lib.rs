@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod app;
+pub mod cohorts;
 pub mod convenings;
 pub mod demo;
 pub mod home;

@@ -124,6 +124,8 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<usize> {
     let members = generate(&regions, &topics, scale, seed, first_id);
     insert(db, &members, &hash).await?;
     let convenings = crate::convenings::demo::build(db, seed).await?;
+    crate::network::demo::build(db, seed).await?;
+    crate::cohorts::demo::build(db, seed).await?;
     tracing::info!(people = members.len(), convenings, "demo network built");
     Ok(members.len())
 }

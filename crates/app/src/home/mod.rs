@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use crate::network;
+use crate::network::succession::{self, Alert};
 use crate::people::store;
 use crate::platform::auth::policy::{self, DirectoryScope};
 use crate::platform::auth::roles::Role;
@@ -27,6 +28,7 @@ struct HomePage {
     waiting_approval: Option<usize>,
     regions_without_coordinator: Option<Vec<String>>,
     action_items: Vec<crate::convenings::store::ActionItem>,
+    succession_alerts: Option<Vec<Alert>>,
 }
 
 async fn home(
@@ -41,6 +43,7 @@ async fn home(
             waiting_approval: None,
             regions_without_coordinator: None,
             action_items: Vec::new(),
+            succession_alerts: None,
         };
         return render(&empty);
     };
@@ -62,12 +65,19 @@ async fn home(
     };
     let action_items =
         crate::convenings::store::open_action_items(&state.db, viewer.person_id).await?;
+    let succession_alerts = if viewer.has(Role::Admin) {
+        let coverage = succession::coverage_of_all(&state.db, succession::today()).await?;
+        Some(succession::alerts_of_all(&coverage))
+    } else {
+        None
+    };
     render(&HomePage {
         page,
         roles,
         waiting_approval,
         regions_without_coordinator,
         action_items,
+        succession_alerts,
     })
 }
 

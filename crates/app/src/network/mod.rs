@@ -1,10 +1,20 @@
-//! The network: regions, the divisions that group them, and their time zones.
+//! The network: regions, the divisions that group them, their time zones, and the
+//! coordinators who serve them.
 //!
 //! Regions and the default divisions are seeded from [`catalog`] at start-up; an admin can
-//! move a region to another division.
+//! move a region to another division. Admins appoint coordinators for terms ([`terms`]);
+//! [`coverage`] says which regions are covered, thin, ending or a gap, [`map`] draws it, and
+//! [`succession`] alerts admins and gathers candidates.
 
+pub mod appointments;
 pub mod catalog;
+pub mod coverage;
+pub mod demo;
+pub mod map;
+pub mod overview;
 pub mod pages;
+pub mod succession;
+pub mod terms;
 
 use crate::execute;
 use crate::on_db;
@@ -26,6 +36,8 @@ pub struct Region {
     pub name: String,
     /// `state`, `district` or `territory`.
     pub kind: String,
+    /// The two-digit FIPS code, which ties it to its map outline.
+    pub fips: String,
     /// The division it belongs to.
     pub division_id: i64,
     /// The division's name.
@@ -68,6 +80,14 @@ pub fn routes() -> Routes {
         .get("/regions/{code}", pages::show)
         .get("/admin/divisions", pages::divisions)
         .post("/admin/divisions", pages::save_divisions)
+        .get("/network", overview::national)
+        .get("/network/map", overview::map_page)
+        .get("/network/apply", appointments::apply_form)
+        .post("/network/apply", appointments::apply)
+        .get("/admin/regions/{code}/terms", appointments::terms_page)
+        .post("/admin/regions/{code}/terms", appointments::appoint)
+        .post("/admin/terms/{id}/end", appointments::end_term)
+        .post("/admin/applications/{id}/decline", appointments::decline)
 }
 
 /// Inserts the divisions and regions of the catalog that the database does not have yet.
@@ -108,7 +128,7 @@ pub async fn seed(db: &Db) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-const REGION_SELECT: &str = "SELECT r.id, r.code, r.name, r.kind, r.division_id, \
+const REGION_SELECT: &str = "SELECT r.id, r.code, r.name, r.kind, r.fips, r.division_id, \
      d.name AS division_name, r.time_zones FROM regions r JOIN divisions d ON d.id = r.division_id";
 
 /// Every region, by name.

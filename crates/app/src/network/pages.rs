@@ -7,6 +7,9 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
 
+use crate::network::coverage::{self, Coverage, StageBalance, StageTotals};
+use crate::network::succession;
+use crate::network::terms::{self, Span, Term};
 use crate::network::{self, Division, Region};
 use crate::platform::auth::policy;
 use crate::platform::auth::viewer::{MaybeViewer, Viewer};
@@ -98,6 +101,11 @@ struct RegionPage {
     page: Page,
     row: RegionRow,
     show_people: bool,
+    coverage: Coverage,
+    active_terms: Vec<Term>,
+    balance: Option<(Vec<StageBalance>, StageTotals)>,
+    may_appoint: bool,
+    may_apply: bool,
 }
 
 /// One region: its division, time zones and, for members, its coordinators.
@@ -133,6 +141,22 @@ pub async fn show(
     } else {
         None
     };
+
+    let today = succession::today();
+    let terms = terms::for_region(&state.db, region.id).await?;
+    let spans: Vec<Span> = terms.iter().filter_map(Term::span).collect();
+    let coverage = coverage::assess(&spans, today);
+    let active_terms = terms
+        .into_iter()
+        .filter(|t| show_people && t.phase(today) == "active")
+        .collect();
+    let balance = if may_count {
+        Some(coverage::balance(
+            &coverage::supply_counts(&state.db, Some(region.id)).await?,
+        ))
+    } else {
+        None
+    };
     render(&RegionPage {
         page,
         row: RegionRow {
@@ -141,6 +165,13 @@ pub async fn show(
             members,
         },
         show_people,
+        coverage,
+        active_terms,
+        balance,
+        may_appoint: viewer
+            .as_ref()
+            .is_some_and(policy::may_appoint_coordinators),
+        may_apply: viewer.as_ref().is_some_and(policy::may_apply_to_coordinate),
     })
 }
 

@@ -37,6 +37,8 @@ const EVERYONE: [Who; 6] = [
 /// message, `{convening}` by a New York convening its coordinator hosts, `{fresh_convening}`
 /// by a new one for each use, `{item}` by an action item of `{convening}` owned by the
 /// mentee. Tokens are unknown on purpose: the flows with real tokens have their own tests.
+/// The network's placeholders (`{cohort}`, `{term}`, `{circle}` and others) are made by
+/// `network_fixtures`.
 type Row = (Method, &'static str, &'static str, &'static str, [u16; 6]);
 
 fn table() -> Vec<Row> {
@@ -260,6 +262,172 @@ fn table() -> Vec<Row> {
             GONE,
         ),
     ]
+    .into_iter()
+    .chain(network_rows())
+    .collect()
+}
+
+/// The coordinator network: terms, applications, cohorts and circles. The New York
+/// coordinator is enrolled in `{cohort}`; `{graduate}` graduated from it; `{circle}` is led by
+/// a guide, a role none of the six browsers holds.
+fn network_rows() -> Vec<Row> {
+    use Method as M;
+    const OPEN: [u16; 6] = [200; 6];
+    const MEMBERS: [u16; 6] = [303, 200, 200, 200, 200, 200];
+    const ADMIN: [u16; 6] = [303, 403, 403, 403, 403, 200];
+    const ADMIN_POST: [u16; 6] = [303, 403, 403, 403, 403, 303];
+    const ADMIN_INVALID: [u16; 6] = [303, 403, 403, 403, 403, 422];
+    const GUIDE_ONLY: [u16; 6] = [303, 403, 403, 403, 403, 403];
+    vec![
+        (M::GET, "/network", "/network", "", OPEN),
+        (M::GET, "/network/map", "/network/map", "", OPEN),
+        (
+            M::GET,
+            "/network/apply",
+            "/network/apply",
+            "",
+            [303, 403, 200, 403, 403, 403],
+        ),
+        (
+            M::POST,
+            "/network/apply",
+            "/network/apply",
+            "region=",
+            [303, 403, 422, 403, 403, 403],
+        ),
+        (
+            M::GET,
+            "/admin/regions/{code}/terms",
+            "/admin/regions/NY/terms",
+            "",
+            ADMIN,
+        ),
+        (
+            M::POST,
+            "/admin/regions/{code}/terms",
+            "/admin/regions/NY/terms",
+            "person=",
+            ADMIN_INVALID,
+        ),
+        (
+            M::POST,
+            "/admin/terms/{id}/end",
+            "/admin/terms/{term}/end",
+            "",
+            ADMIN_POST,
+        ),
+        (
+            M::POST,
+            "/admin/applications/{id}/decline",
+            "/admin/applications/{application}/decline",
+            "",
+            ADMIN_POST,
+        ),
+        (M::GET, "/cohorts", "/cohorts", "", MEMBERS),
+        (
+            M::GET,
+            "/admin/cohorts/new",
+            "/admin/cohorts/new",
+            "",
+            ADMIN,
+        ),
+        (
+            M::POST,
+            "/admin/cohorts",
+            "/admin/cohorts",
+            "name=",
+            ADMIN_INVALID,
+        ),
+        (
+            M::GET,
+            "/cohorts/{id}",
+            "/cohorts/{cohort}",
+            "",
+            [303, 403, 403, 200, 403, 200],
+        ),
+        (
+            M::POST,
+            "/cohorts/{id}/requirements",
+            "/cohorts/{cohort}/requirements",
+            "min_convenings=4&min_resources=1&min_sessions=1",
+            ADMIN_POST,
+        ),
+        (
+            M::POST,
+            "/cohorts/{id}/members",
+            "/cohorts/{cohort}/members",
+            "coordinator=",
+            ADMIN_INVALID,
+        ),
+        (
+            M::POST,
+            "/cohorts/{id}/modules",
+            "/cohorts/{cohort}/modules",
+            "title=",
+            ADMIN_INVALID,
+        ),
+        (
+            M::POST,
+            "/cohorts/{id}/modules/{module}/done",
+            "/cohorts/{cohort}/modules/{module}/done",
+            "done=1",
+            [303, 403, 403, 303, 403, 403],
+        ),
+        (
+            M::POST,
+            "/cohorts/{id}/records",
+            "/cohorts/{cohort}/records",
+            "person=",
+            ADMIN_INVALID,
+        ),
+        (
+            M::POST,
+            "/cohorts/{id}/members/{person}/graduate",
+            "/cohorts/{cohort}/members/{coordinator}/graduate",
+            "",
+            // Not ready and no reason: a message at the field, for the only one who may.
+            ADMIN_INVALID,
+        ),
+        (
+            M::GET,
+            "/cohorts/{id}/certificates/{person}",
+            "/cohorts/{cohort}/certificates/{graduate}",
+            "",
+            ADMIN,
+        ),
+        (M::GET, "/circles", "/circles", "", MEMBERS),
+        (M::GET, "/circles/new", "/circles/new", "", GUIDE_ONLY),
+        (M::POST, "/circles", "/circles", "name=", GUIDE_ONLY),
+        (M::GET, "/circles/{id}", "/circles/{circle}", "", MEMBERS),
+        (
+            M::POST,
+            "/circles/{id}/join",
+            "/circles/{circle}/join",
+            "",
+            [303, 403, 303, 403, 403, 403],
+        ),
+        (
+            M::POST,
+            "/circles/{id}/requests/{person}/accept",
+            "/circles/{circle}/requests/{mentor}/accept",
+            "",
+            GUIDE_ONLY,
+        ),
+        (
+            M::POST,
+            "/circles/{id}/gatherings",
+            "/circles/{circle}/gatherings",
+            "held_on=",
+            GUIDE_ONLY,
+        ),
+        (
+            M::POST,
+            "/circles/{id}/notes",
+            "/circles/{circle}/notes",
+            "body=",
+            GUIDE_ONLY,
+        ),
+    ]
 }
 
 #[test]
@@ -324,14 +492,16 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
     let mentee = app
         .person("mentee@example.org", &[(Role::Mentee, None)])
         .await;
-    app.person("mentor@example.org", &[(Role::Mentor, None)])
+    let mentor = app
+        .person("mentor@example.org", &[(Role::Mentor, None)])
         .await;
-    let host = app
+    let coordinator_ny = app
         .person(
             "coordinator.ny@example.org",
             &[(Role::Coordinator, Some("NY"))],
         )
         .await;
+    let host = coordinator_ny;
     app.person_in(
         "coordinator.ca@example.org",
         "CA",
@@ -353,6 +523,10 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
         .id;
     let (convening, item) = crate::convenings::access_fixture(&app, host, mentee).await;
 
+    let mut fixtures = network_fixtures(&app, coordinator_ny).await;
+    fixtures.push(("{mentor}", mentor));
+    fixtures.push(("{coordinator}", coordinator_ny));
+
     // Act and assert
     let mut failures = Vec::new();
     let mut pending_count = 0;
@@ -363,6 +537,9 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
             path = path.replace("{message}", &message.to_string());
             path = path.replace("{convening}", &convening.to_string());
             path = path.replace("{item}", &item.to_string());
+            for (placeholder, id) in &fixtures {
+                path = path.replace(placeholder, &id.to_string());
+            }
             if path.contains("{fresh_convening}") {
                 let (fresh, _) = crate::convenings::access_fixture(&app, host, mentee).await;
                 path = path.replace("{fresh_convening}", &fresh.to_string());
@@ -410,4 +587,93 @@ async fn set_visibility(app: &TestApp, person_id: i64, visibility: &str) {
             .bind(person_id)
     )
     .unwrap();
+}
+
+/// A term, an application, a cohort with a module and a graduate, and a circle.
+async fn network_fixtures(app: &TestApp, coordinator_ny: i64) -> Vec<(&'static str, i64)> {
+    use carrel_app::cohorts::{circles, store as cohorts};
+    use carrel_app::network::{succession, terms};
+    use chrono::NaiveDate;
+
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let ny = app.region_id("NY").await;
+    let holder = app
+        .person("term.holder@example.org", &[(Role::Mentor, None)])
+        .await;
+    let appointment = terms::Appointment {
+        person_id: holder,
+        span: terms::Span {
+            id: 0,
+            role: terms::TermRole::Lead,
+            starts_on: day(2024, 1, 1),
+            ends_on: day(2099, 12, 31),
+        },
+    };
+    let term = terms::appoint(&app.db, ny, &appointment, holder, succession::today())
+        .await
+        .unwrap();
+
+    let applicant = app
+        .person("applicant@example.org", &[(Role::Mentor, None)])
+        .await;
+    succession::apply(&app.db, applicant, ny, "I would like to help.")
+        .await
+        .unwrap();
+    let (application,): (i64,) = carrel_app::on_db!(&app.db, |pool| {
+        sqlx::query_as("SELECT id FROM coordinator_applications WHERE person_id = $1")
+            .bind(applicant)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+
+    let new_cohort = cohorts::NewCohort {
+        name: "Cohort A".into(),
+        starts_on: day(2026, 1, 1),
+        ends_on: day(2026, 12, 31),
+        lead_id: None,
+        requirements: Default::default(),
+    };
+    let cohort = cohorts::create(&app.db, &new_cohort, holder).await.unwrap();
+    let graduate = app
+        .person("graduate@example.org", &[(Role::Coordinator, Some("NY"))])
+        .await;
+    cohorts::enroll(&app.db, cohort, coordinator_ny)
+        .await
+        .unwrap();
+    cohorts::enroll(&app.db, cohort, graduate).await.unwrap();
+    cohorts::graduate(&app.db, cohort, graduate, holder, None)
+        .await
+        .unwrap();
+    let module = cohorts::NewModule {
+        title: "First steps".into(),
+        description: String::new(),
+        due_on: None,
+        resource_url: String::new(),
+    };
+    cohorts::add_module(&app.db, cohort, &module).await.unwrap();
+    let module = cohorts::modules(&app.db, cohort).await.unwrap()[0].id;
+
+    let guide = app
+        .person(
+            "guide@example.org",
+            &[(Role::Guide, None), (Role::Mentor, None)],
+        )
+        .await;
+    let new_circle = circles::NewCircle {
+        name: "New York mentors".into(),
+        description: String::new(),
+        region_id: Some(ny),
+        topic_id: None,
+    };
+    let circle = circles::create(&app.db, &new_circle, guide).await.unwrap();
+
+    vec![
+        ("{term}", term),
+        ("{application}", application),
+        ("{cohort}", cohort),
+        ("{module}", module),
+        ("{graduate}", graduate),
+        ("{circle}", circle),
+    ]
 }

@@ -7,9 +7,11 @@
 
 mod access;
 mod accounts;
+mod cohorts;
 mod convenings;
 mod harness;
 mod mail;
+mod network;
 mod people;
 mod platform;
 mod schema;

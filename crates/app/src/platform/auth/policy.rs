@@ -126,6 +126,71 @@ pub fn may_administer(viewer: &Viewer) -> bool {
     viewer.is_admin()
 }
 
+// The coordinator network: terms, applications, cohorts and circles.
+
+/// Whether a viewer appoints coordinators and ends their terms (admins).
+pub fn may_appoint_coordinators(viewer: &Viewer) -> bool {
+    viewer.is_admin()
+}
+
+/// Whether a viewer may apply to coordinate a region: mentors and guides.
+pub fn may_apply_to_coordinate(viewer: &Viewer) -> bool {
+    viewer.has(Role::Mentor) || viewer.has(Role::Guide)
+}
+
+/// Whether a viewer creates cohorts and enrolls coordinators in them (admins).
+pub fn may_create_cohorts(viewer: &Viewer) -> bool {
+    viewer.is_admin()
+}
+
+/// Whether a viewer runs a cohort: changes its requirements and curriculum, logs records
+/// and approves graduations. Admins run every cohort, a lead runs their own.
+pub fn may_run_cohort(viewer: &Viewer, lead_id: Option<i64>) -> bool {
+    viewer.is_admin() || lead_id == Some(viewer.person_id)
+}
+
+/// Whether a viewer may open a cohort's page: those who run it and its members.
+pub fn may_view_cohort(viewer: &Viewer, lead_id: Option<i64>, is_member: bool) -> bool {
+    is_member || may_run_cohort(viewer, lead_id)
+}
+
+/// Whether a viewer may see a member's readiness: the member, and those who run the cohort.
+/// Other members see who is in the cohort, not how far along they are.
+pub fn may_see_readiness(viewer: &Viewer, member_id: i64, lead_id: Option<i64>) -> bool {
+    viewer.person_id == member_id || may_run_cohort(viewer, lead_id)
+}
+
+/// Whether a viewer may open a graduate's certificate.
+pub fn may_view_certificate(viewer: &Viewer, graduate_id: i64, lead_id: Option<i64>) -> bool {
+    may_see_readiness(viewer, graduate_id, lead_id)
+}
+
+/// Whether a viewer may start a mentor circle: guides lead circles.
+pub fn may_start_circle(viewer: &Viewer) -> bool {
+    viewer.has(Role::Guide)
+}
+
+/// Whether a viewer leads a circle: accepts members, logs gatherings.
+pub fn may_lead_circle(viewer: &Viewer, guide_id: i64) -> bool {
+    viewer.person_id == guide_id
+}
+
+/// Whether a viewer may ask to join a circle: mentors who are not in it or asking already.
+pub fn may_ask_to_join_circle(viewer: &Viewer, guide_id: i64, standing: Option<&str>) -> bool {
+    viewer.has(Role::Mentor) && viewer.person_id != guide_id && standing.is_none()
+}
+
+/// Whether a viewer sees a circle's gatherings and notes and may add notes: its guide and
+/// members; admins may read them to look after the network, and do not write there.
+pub fn may_read_circle(viewer: &Viewer, guide_id: i64, standing: Option<&str>) -> bool {
+    may_write_in_circle(viewer, guide_id, standing) || viewer.is_admin()
+}
+
+/// Whether a viewer may add notes to a circle: its guide and members.
+pub fn may_write_in_circle(viewer: &Viewer, guide_id: i64, standing: Option<&str>) -> bool {
+    viewer.person_id == guide_id || standing == Some("member")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +266,76 @@ mod tests {
             may_view_profile(&stranger, 1, Some(5), Visibility::Coordinators),
             "self"
         );
+    }
+
+    // The coordinator network.
+
+    #[test]
+    fn only_admins_appoint_and_mentors_or_guides_apply() {
+        let admin = viewer(&[(Role::Admin, None)], None);
+        let mentor = viewer(&[(Role::Mentor, None)], Some(5));
+        let guide = viewer(&[(Role::Guide, None)], Some(5));
+        let coordinator = viewer(&[(Role::Coordinator, Some(5))], Some(5));
+        let mentee = viewer(&[(Role::Mentee, None)], Some(5));
+        assert!(may_appoint_coordinators(&admin));
+        assert!(!may_appoint_coordinators(&coordinator));
+        assert!(may_apply_to_coordinate(&mentor) && may_apply_to_coordinate(&guide));
+        assert!(!may_apply_to_coordinate(&mentee) && !may_apply_to_coordinate(&coordinator));
+        assert!(!may_apply_to_coordinate(&admin));
+    }
+
+    #[test]
+    fn a_cohort_is_run_by_admins_and_its_lead_and_seen_by_its_members() {
+        let admin = viewer(&[(Role::Admin, None)], None);
+        let lead = viewer(&[(Role::Guide, None)], None);
+        let member = Viewer {
+            person_id: 2,
+            ..viewer(&[(Role::Coordinator, Some(5))], Some(5))
+        };
+        assert!(may_run_cohort(&admin, None) && may_run_cohort(&lead, Some(1)));
+        assert!(!may_run_cohort(&lead, Some(9)) && !may_run_cohort(&member, Some(1)));
+        assert!(may_view_cohort(&member, Some(1), true));
+        assert!(!may_view_cohort(&member, Some(1), false));
+        assert!(may_create_cohorts(&admin) && !may_create_cohorts(&lead));
+    }
+
+    #[test]
+    fn readiness_and_certificates_are_for_the_member_and_those_who_run_the_cohort() {
+        let member = viewer(&[(Role::Coordinator, Some(5))], Some(5));
+        let classmate = Viewer {
+            person_id: 3,
+            ..viewer(&[(Role::Coordinator, Some(6))], Some(6))
+        };
+        assert!(may_see_readiness(&member, 1, None));
+        assert!(!may_see_readiness(&classmate, 1, None));
+        assert!(may_view_certificate(&classmate, 1, Some(3)), "the lead");
+        assert!(!may_view_certificate(&classmate, 1, Some(4)));
+    }
+
+    #[test]
+    fn guides_lead_circles_and_mentors_ask_to_join() {
+        let guide = viewer(&[(Role::Guide, None), (Role::Mentor, None)], None);
+        let mentor = Viewer {
+            person_id: 2,
+            ..viewer(&[(Role::Mentor, None)], None)
+        };
+        let admin = Viewer {
+            person_id: 3,
+            ..viewer(&[(Role::Admin, None)], None)
+        };
+        assert!(
+            may_start_circle(&guide) && !may_start_circle(&mentor) && !may_start_circle(&admin)
+        );
+        assert!(may_lead_circle(&guide, 1) && !may_lead_circle(&admin, 1));
+        assert!(may_ask_to_join_circle(&mentor, 1, None));
+        assert!(!may_ask_to_join_circle(&mentor, 1, Some("requested")));
+        assert!(
+            !may_ask_to_join_circle(&guide, 1, None),
+            "the guide is already in it"
+        );
+        assert!(may_read_circle(&mentor, 1, Some("member")));
+        assert!(!may_read_circle(&mentor, 1, Some("requested")));
+        assert!(may_read_circle(&admin, 1, None) && !may_write_in_circle(&admin, 1, None));
     }
 }
 

@@ -40,7 +40,11 @@ impl Page {
     pub fn nav(&self) -> Vec<NavLink> {
         let link = |href, label| NavLink { href, label };
         let Some(viewer) = &self.viewer else {
-            return vec![link("/regions", "Regions"), link("/sign-in", "Sign in")];
+            return vec![
+                link("/regions", "Regions"),
+                link("/network", "Network"),
+                link("/sign-in", "Sign in"),
+            ];
         };
 
         let mut links = vec![link("/", "Home"), link("/profile", "My profile")];
@@ -51,6 +55,9 @@ impl Page {
             links.push(link("/invitations/new", "Invite"));
         }
         links.push(link("/regions", "Regions"));
+        links.push(link("/network", "Network"));
+        links.push(link("/cohorts", "Cohorts"));
+        links.push(link("/circles", "Circles"));
         if viewer.has(Role::Admin) {
             links.push(link("/admin/divisions", "Divisions"));
             links.push(link("/admin/outbox", "Outbox"));
