@@ -26,6 +26,7 @@ pub fn routes() -> Routes {
         .merge(crate::people::routes())
         .merge(crate::network::routes())
         .merge(crate::admin::routes())
+        .merge(crate::resources::routes())
         .get("/healthz", healthz)
         .get("/metrics", metrics)
         .get("/static/carrel.css", pages::stylesheet)
@@ -89,7 +90,7 @@ pub async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 
 /// The periodic tasks of every feature.
 pub fn scheduled_tasks() -> Vec<Task> {
-    Vec::new()
+    vec![crate::resources::digest::task()]
 }
 
 async fn shutdown_signal() {

@@ -11,3 +11,4 @@ pub mod home;
 pub mod network;
 pub mod people;
 pub mod platform;
+pub mod resources;

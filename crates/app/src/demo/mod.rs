@@ -123,6 +123,7 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<usize> {
 
     let members = generate(&regions, &topics, scale, seed, first_id);
     insert(db, &members, &hash).await?;
+    crate::resources::demo::build(db, crate::resources::demo::DEMO_RESOURCES, seed, 365).await?;
     tracing::info!(people = members.len(), "demo network built");
     Ok(members.len())
 }

@@ -72,6 +72,10 @@ pub struct Config {
         default_value = "Carrel <carrel@localhost>"
     )]
     pub mail_from: String,
+
+    /// Days after publication when a library resource comes due for review by the curators.
+    #[arg(long, env = "CARREL_RESOURCE_REVIEW_DAYS", default_value_t = 365)]
+    pub resource_review_days: u32,
 }
 
 /// How the SMTP connection is secured.
@@ -103,6 +107,7 @@ impl Config {
             smtp_user: None,
             smtp_password: None,
             mail_from: "Carrel <carrel@localhost>".to_owned(),
+            resource_review_days: 365,
         }
     }
 

@@ -40,7 +40,11 @@ impl Page {
     pub fn nav(&self) -> Vec<NavLink> {
         let link = |href, label| NavLink { href, label };
         let Some(viewer) = &self.viewer else {
-            return vec![link("/regions", "Regions"), link("/sign-in", "Sign in")];
+            return vec![
+                link("/regions", "Regions"),
+                link("/resources", "Library"),
+                link("/sign-in", "Sign in"),
+            ];
         };
 
         let mut links = vec![link("/", "Home"), link("/profile", "My profile")];
@@ -50,6 +54,7 @@ impl Page {
             links.push(link("/invitations/new", "Invite"));
         }
         links.push(link("/regions", "Regions"));
+        links.push(link("/resources", "Library"));
         if viewer.has(Role::Admin) {
             links.push(link("/admin/divisions", "Divisions"));
             links.push(link("/admin/outbox", "Outbox"));

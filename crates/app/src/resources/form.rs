@@ -1,0 +1,320 @@
+//! The resource form: what an author types, and the checks before it is stored.
+
+use crate::people::profile::Topic;
+use crate::people::topics::Stage;
+use crate::platform::web::forms::{self, FieldErrors};
+use crate::resources::model::{Audience, Format, Kind, License, Visibility};
+
+/// The longest title.
+pub const MAX_TITLE: usize = 200;
+/// The longest summary.
+pub const MAX_SUMMARY: usize = 600;
+/// The longest page body, in characters.
+pub const MAX_BODY: usize = 50_000;
+/// The longest link.
+pub const MAX_URL: usize = 2_000;
+/// A resource is tagged with at most this many topics.
+pub const MAX_TOPICS: usize = 6;
+
+/// The form as typed; every field is kept so nothing is lost when it is shown again.
+#[derive(Clone, Debug, Default)]
+pub struct ResourceForm {
+    /// Kind code.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Body in Markdown.
+    pub body: String,
+    /// Link, for link resources.
+    pub url: String,
+    /// Audience code.
+    pub audience: String,
+    /// Format code.
+    pub format: String,
+    /// License code.
+    pub license: String,
+    /// Visibility code.
+    pub visibility: String,
+    /// Topic codes (checkboxes named `topic`).
+    pub topics: Vec<String>,
+    /// Stage codes (checkboxes named `stage`).
+    pub stages: Vec<String>,
+}
+
+impl ResourceForm {
+    /// A new resource's form, with the usual choices made.
+    pub fn new_resource() -> Self {
+        ResourceForm {
+            kind: Kind::Page.code().to_owned(),
+            audience: Audience::Everyone.code().to_owned(),
+            format: Format::Guide.code().to_owned(),
+            license: License::CcBy.code().to_owned(),
+            visibility: Visibility::Members.code().to_owned(),
+            ..ResourceForm::default()
+        }
+    }
+
+    /// Reads the submitted pairs; checkbox groups repeat their names.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut form = ResourceForm::default();
+        for (key, value) in pairs {
+            let slot = match key.as_str() {
+                "topic" => {
+                    form.topics.push(value);
+                    continue;
+                }
+                "stage" => {
+                    form.stages.push(value);
+                    continue;
+                }
+                "kind" => &mut form.kind,
+                "title" => &mut form.title,
+                "summary" => &mut form.summary,
+                "body" => &mut form.body,
+                "url" => &mut form.url,
+                "audience" => &mut form.audience,
+                "format" => &mut form.format,
+                "license" => &mut form.license,
+                "visibility" => &mut form.visibility,
+                _ => continue,
+            };
+            *slot = value;
+        }
+        form
+    }
+
+    /// Whether a topic code is ticked.
+    pub fn has_topic(&self, code: &str) -> bool {
+        self.topics.iter().any(|t| t == code)
+    }
+
+    /// Whether a stage code is ticked.
+    pub fn has_stage(&self, code: &str) -> bool {
+        self.stages.iter().any(|s| s == code)
+    }
+}
+
+/// A checked resource, ready to store.
+#[derive(Clone, Debug)]
+pub struct ValidResource {
+    /// What it is made of.
+    pub kind: Kind,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Markdown body.
+    pub body: String,
+    /// Link (empty unless a link resource).
+    pub url: String,
+    /// Audience.
+    pub audience: Audience,
+    /// Format.
+    pub format: Format,
+    /// License.
+    pub license: License,
+    /// Visibility.
+    pub visibility: Visibility,
+    /// Topic ids.
+    pub topic_ids: Vec<i64>,
+    /// Stages.
+    pub stages: Vec<Stage>,
+}
+
+/// Checks every field and collects each problem beside its field.
+pub fn validate(form: &ResourceForm, topics: &[Topic]) -> Result<ValidResource, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let kind = Kind::parse(&form.kind);
+    if kind.is_none() {
+        errors.add("kind", "Choose what the resource is: a page, a link or a file.");
+    }
+    let title = forms::text(&mut errors, "title", &form.title, true, MAX_TITLE);
+    let summary = forms::text(&mut errors, "summary", &form.summary, true, MAX_SUMMARY);
+    let body = forms::text(&mut errors, "body", &form.body, false, MAX_BODY);
+    if let Some(problem) = active_content(&body) {
+        errors.add("body", problem);
+    }
+    let url = match kind {
+        Some(Kind::Link) => check_url(&mut errors, &form.url),
+        _ => String::new(),
+    };
+    let audience = choice(&mut errors, "audience", Audience::parse(&form.audience));
+    let format = choice(&mut errors, "format", Format::parse(&form.format));
+    let license = License::parse(&form.license);
+    if license.is_none() {
+        errors.add("license", "Choose a license from the list.");
+    }
+    let visibility = choice(&mut errors, "visibility", Visibility::parse(&form.visibility));
+    let topic_ids = chosen_topics(&mut errors, &form.topics, topics);
+    let stages = chosen_stages(&mut errors, &form.stages);
+
+    match (kind, audience, format, license, visibility) {
+        (Some(kind), Some(audience), Some(format), Some(license), Some(visibility))
+            if errors.is_empty() =>
+        {
+            Ok(ValidResource {
+                kind,
+                title,
+                summary,
+                body,
+                url,
+                audience,
+                format,
+                license,
+                visibility,
+                topic_ids,
+                stages,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+fn choice<T>(errors: &mut FieldErrors, field: &'static str, parsed: Option<T>) -> Option<T> {
+    if parsed.is_none() {
+        errors.add(field, "Choose one of the options.");
+    }
+    parsed
+}
+
+/// Pages are shown to many people: anything that could run in a reader's browser is
+/// refused with a message, rather than silently removed, so the author knows.
+pub fn active_content(body: &str) -> Option<&'static str> {
+    let lower = body.to_lowercase();
+    let tags = ["<script", "<iframe", "<object", "<embed", "<style", "<form"];
+    if tags.iter().any(|tag| lower.contains(tag)) {
+        return Some(
+            "Remove the HTML script, frame, style or form: pages may use Markdown and basic \
+             formatting only.",
+        );
+    }
+    if lower.contains("javascript:") || lower.contains("vbscript:") || lower.contains("data:text")
+    {
+        return Some("Remove the script link: links must start with https://, http:// or mailto:.");
+    }
+    None
+}
+
+fn check_url(errors: &mut FieldErrors, value: &str) -> String {
+    let url = value.trim().to_owned();
+    if url.is_empty() {
+        // A draft may lack its link; submitting for review asks for it.
+        return url;
+    }
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    let host = url.split("://").nth(1).unwrap_or("").split(['/', '?', '#']).next();
+    let bad_char = url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"');
+    if url.chars().count() > MAX_URL {
+        errors.add("url", format!("Use a link of at most {MAX_URL} characters."));
+    } else if !scheme_ok || host.is_none_or(str::is_empty) || bad_char {
+        errors.add("url", "Enter a web address that starts with https://");
+    }
+    url
+}
+
+fn chosen_topics(errors: &mut FieldErrors, codes: &[String], topics: &[Topic]) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for code in codes {
+        match topics.iter().find(|t| &t.code == code) {
+            Some(topic) if !ids.contains(&topic.id) => ids.push(topic.id),
+            Some(_) => {}
+            None => errors.add("topics", "Choose topics from the list."),
+        }
+    }
+    if ids.is_empty() {
+        errors.add("topics", "Choose at least one topic, so people can find the resource.");
+    } else if ids.len() > MAX_TOPICS {
+        errors.add("topics", format!("Choose at most {MAX_TOPICS} topics."));
+    }
+    ids
+}
+
+fn chosen_stages(errors: &mut FieldErrors, codes: &[String]) -> Vec<Stage> {
+    let mut stages = Vec::new();
+    for code in codes {
+        match Stage::parse(code) {
+            Some(stage) if !stages.contains(&stage) => stages.push(stage),
+            Some(_) => {}
+            None => errors.add("stages", "Choose career stages from the list."),
+        }
+    }
+    stages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topics() -> Vec<Topic> {
+        vec![Topic {
+            id: 7,
+            code: "leadership".into(),
+            name: "Leadership".into(),
+        }]
+    }
+
+    fn filled() -> ResourceForm {
+        ResourceForm {
+            title: "Running a first meeting".into(),
+            summary: "What to cover when a pair first meets.".into(),
+            body: "## Before\n\nRead the **agreement**.".into(),
+            topics: vec!["leadership".into()],
+            stages: vec!["early".into()],
+            ..ResourceForm::new_resource()
+        }
+    }
+
+    #[test]
+    fn a_complete_form_is_valid() {
+        let valid = validate(&filled(), &topics()).unwrap();
+        assert_eq!(valid.topic_ids, [7]);
+        assert_eq!(valid.stages, [Stage::Early]);
+        assert_eq!(valid.license, License::CcBy);
+    }
+
+    #[test]
+    fn each_bad_field_gets_its_own_message() {
+        let form = ResourceForm {
+            title: "  ".into(),
+            license: "gpl-3.0".into(),
+            body: "Hello <SCRIPT>alert(1)</script>".into(),
+            topics: vec!["astrology".into()],
+            stages: vec!["toddler".into()],
+            ..filled()
+        };
+        let errors = validate(&form, &topics()).unwrap_err();
+        for field in ["title", "license", "body", "topics", "stages"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+    }
+
+    #[test]
+    fn links_must_be_web_addresses() {
+        let cases = [
+            ("https://ala.org/guide", true),
+            ("http://example.org", true),
+            ("", true),
+            ("javascript:alert(1)", false),
+            ("ftp://example.org/x", false),
+            ("https://", false),
+            ("https://exa mple.org", false),
+        ];
+        for (url, ok) in cases {
+            let form = ResourceForm {
+                kind: "link".into(),
+                url: url.into(),
+                ..filled()
+            };
+            assert_eq!(validate(&form, &topics()).is_ok(), ok, "{url}");
+        }
+    }
+
+    #[test]
+    fn script_links_in_markdown_are_refused() {
+        assert!(active_content("[click](javascript:alert(1))").is_some());
+        assert!(active_content("<iframe src=x>").is_some());
+        assert!(active_content("A [fine link](https://ala.org).").is_none());
+    }
+}
