@@ -129,7 +129,10 @@ pub async fn items(
          LEFT JOIN resource_versions v ON v.resource_id = r.id AND v.number = r.current_version \
          WHERE i.collection_id = $1 {visible} ORDER BY i.position, i.resource_id"
     );
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(id).fetch_all(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_all(pool)
+        .await)
 }
 
 /// Adds a resource at the end of a collection; adding it twice changes nothing.
@@ -171,7 +174,11 @@ pub async fn move_item(db: &Db, id: i64, resource_id: i64, up: bool) -> Result<(
         .fetch_all(pool)
         .await
     })?;
-    let new_order = moved(&order.iter().map(|(r, _)| *r).collect::<Vec<_>>(), resource_id, up);
+    let new_order = moved(
+        &order.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+        resource_id,
+        up,
+    );
 
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -237,7 +244,11 @@ pub async fn list(
         collections,
         curator,
     })?;
-    Ok(if viewer.is_some() { noindex(response) } else { response })
+    Ok(if viewer.is_some() {
+        noindex(response)
+    } else {
+        response
+    })
 }
 
 #[derive(Template)]
@@ -265,7 +276,11 @@ pub async fn show(
         items,
         curator,
     })?;
-    Ok(if viewer.is_some() { noindex(response) } else { response })
+    Ok(if viewer.is_some() {
+        noindex(response)
+    } else {
+        response
+    })
 }
 
 #[derive(Template)]
@@ -322,7 +337,10 @@ pub async fn create(
     }
 
     let id = create_collection(&state.db, viewer.person_id, &title, &summary).await?;
-    Ok(redirect_with(&format!("/resources/collections/{id}"), Flash::Saved))
+    Ok(redirect_with(
+        &format!("/resources/collections/{id}"),
+        Flash::Saved,
+    ))
 }
 
 /// A change to a collection's items.
@@ -362,7 +380,10 @@ pub async fn change_items(
         _ => return Err(AppError::BadRequest("unknown change to a collection")),
     }
     tracing::info!(collection.id = id, action = %change.action, "collection changed");
-    Ok(redirect_with(&format!("/resources/collections/{id}"), Flash::Saved))
+    Ok(redirect_with(
+        &format!("/resources/collections/{id}"),
+        Flash::Saved,
+    ))
 }
 
 #[cfg(test)]

@@ -76,8 +76,15 @@ pub async fn submit(
         return Ok(stale_step(id));
     }
 
-    store::transition(&state.db, id, viewer.person_id, resource.status(), Action::Submit, "")
-        .await?;
+    store::transition(
+        &state.db,
+        id,
+        viewer.person_id,
+        resource.status(),
+        Action::Submit,
+        "",
+    )
+    .await?;
     Ok(redirect_with(&back_to(id), Flash::Saved))
 }
 
@@ -90,11 +97,13 @@ pub async fn review(
 ) -> AppResult<Response> {
     let loaded = Loaded::load(&state, id, Some(&viewer)).await?;
     if !policy::may_review_resource(&viewer, loaded.is_author) {
-        return Err(if loaded.sees_copy(Some(&viewer)) || loaded.resource.is_live() {
-            AppError::Forbidden
-        } else {
-            AppError::NotFound
-        });
+        return Err(
+            if loaded.sees_copy(Some(&viewer)) || loaded.resource.is_live() {
+                AppError::Forbidden
+            } else {
+                AppError::NotFound
+            },
+        );
     }
     if loaded.resource.status() != Status::InReview {
         return Ok(stale_step(id));
@@ -108,11 +117,22 @@ pub async fn review(
         }
         "changes" if !comment.is_empty() => {
             let from = Status::InReview;
-            store::transition(&state.db, id, viewer.person_id, from, Action::RequestChanges, &comment)
-                .await?;
+            store::transition(
+                &state.db,
+                id,
+                viewer.person_id,
+                from,
+                Action::RequestChanges,
+                &comment,
+            )
+            .await?;
         }
         // Asking for changes without saying which helps no one: the form requires it.
-        _ => return Err(AppError::BadRequest("a review needs a decision, and changes a comment")),
+        _ => {
+            return Err(AppError::BadRequest(
+                "a review needs a decision, and changes a comment",
+            ))
+        }
     }
     Ok(redirect_with(&back_to(id), Flash::Saved))
 }
@@ -187,7 +207,10 @@ pub async fn rate(
     };
 
     store::rate(&state.db, id, viewer.person_id, helpful, &form.comment()).await?;
-    Ok(redirect_with(&format!("/resources/{id}#rating"), Flash::Saved))
+    Ok(redirect_with(
+        &format!("/resources/{id}#rating"),
+        Flash::Saved,
+    ))
 }
 
 #[derive(Template)]
@@ -217,8 +240,7 @@ pub async fn queue(
         page,
         in_review: store::curation_list(&state.db, CurationList::InReview).await?,
         due: store::curation_list(&state.db, CurationList::DueBefore(due_before)).await?,
-        drafts: store::curation_list(&state.db, CurationList::DraftsOf(viewer.person_id))
-            .await?,
+        drafts: store::curation_list(&state.db, CurationList::DraftsOf(viewer.person_id)).await?,
         most_viewed: store::curation_list(&state.db, CurationList::MostViewed).await?,
         review_days: state.config.resource_review_days,
     })?;

@@ -44,15 +44,30 @@ const TITLES: [(Format, &str); 14] = [
     (Format::Guide, "A practical guide to {topic}"),
     (Format::Guide, "{Topic} for mentors: what to ask and when"),
     (Format::Template, "{Topic} goal-setting template"),
-    (Format::Template, "Mentorship agreement template with a {topic} focus"),
+    (
+        Format::Template,
+        "Mentorship agreement template with a {topic} focus",
+    ),
     (Format::Toolkit, "{Topic} toolkit for regional coordinators"),
     (Format::Toolkit, "Starting out in {topic}: a toolkit"),
     (Format::Prompts, "Discussion prompts on {topic}"),
-    (Format::Prompts, "Twelve conversation starters about {topic}"),
+    (
+        Format::Prompts,
+        "Twelve conversation starters about {topic}",
+    ),
     (Format::Reading, "Reading list: {topic}"),
-    (Format::Reading, "Essential readings on {topic} in libraries"),
-    (Format::Checklist, "{Topic} checklist for the first ninety days"),
-    (Format::Checklist, "Before the next meeting: a {topic} checklist"),
+    (
+        Format::Reading,
+        "Essential readings on {topic} in libraries",
+    ),
+    (
+        Format::Checklist,
+        "{Topic} checklist for the first ninety days",
+    ),
+    (
+        Format::Checklist,
+        "Before the next meeting: a {topic} checklist",
+    ),
     (Format::Guide, "Mentoring across library types: {topic}"),
     (Format::Toolkit, "{Topic} in small and rural libraries"),
 ];
@@ -105,7 +120,10 @@ const COLLECTIONS: [(&str, &str); 3] = [
         "The first months of a mentorship",
         "Agreements, first meetings and goals: resources for new pairs.",
     ),
-    ("Conversation starters", "Prompts that help a pair go deeper."),
+    (
+        "Conversation starters",
+        "Prompts that help a pair go deeper.",
+    ),
 ];
 
 /// One generated resource, before insertion.
@@ -137,7 +155,9 @@ fn fill(template: &str, topic: &Topic) -> String {
     if let Some(first) = capital.get_mut(0..1) {
         first.make_ascii_uppercase();
     }
-    template.replace("{topic}", &lower).replace("{Topic}", &capital)
+    template
+        .replace("{topic}", &lower)
+        .replace("{Topic}", &capital)
 }
 
 fn generate(
@@ -163,7 +183,10 @@ fn generate(
         ));
     }
     let body = format!("## Why it matters\n\n{}\n", paragraphs.join("\n\n"));
-    let earlier_body = format!("## Why it matters\n\n{}\n", paragraphs[..paragraphs.len() - 1].join("\n\n"));
+    let earlier_body = format!(
+        "## Why it matters\n\n{}\n",
+        paragraphs[..paragraphs.len() - 1].join("\n\n")
+    );
 
     let mut topic_ids = vec![topic.id];
     if dice.chance(40) {
@@ -188,7 +211,11 @@ fn generate(
     }
     let mut reviewer = dice.pick(curators);
     if authors.contains(&reviewer) {
-        reviewer = curators.iter().copied().find(|c| !authors.contains(c)).unwrap_or(reviewer);
+        reviewer = curators
+            .iter()
+            .copied()
+            .find(|c| !authors.contains(c))
+            .unwrap_or(reviewer);
     }
 
     // Mostly published; some in review, some drafts, a few archived. A fifth of the
@@ -220,8 +247,13 @@ fn generate(
         },
         format,
         audience: dice.pick(Audience::ALL),
-        license: dice.pick(&[License::CcBy, License::CcBy, License::CcBySa, License::CcByNc,
-            License::AllRightsReserved]),
+        license: dice.pick(&[
+            License::CcBy,
+            License::CcBy,
+            License::CcBySa,
+            License::CcByNc,
+            License::AllRightsReserved,
+        ]),
         public: dice.chance(60),
         topic_ids,
         stages,
@@ -327,7 +359,11 @@ async fn insert(db: &Db, g: &Generated, review_days: i64) -> Result<i64, sqlx::E
         }
         for number in 1..=g.versions {
             let at = last - Duration::days(60 * (g.versions - number));
-            let body = if number == g.versions { &g.body } else { &g.earlier_body };
+            let body = if number == g.versions {
+                &g.body
+            } else {
+                &g.earlier_body
+            };
             sqlx::query(
                 "INSERT INTO resource_versions (resource_id, number, title, summary, body, url, \
                  license, visibility, approved_by, published_at) \
@@ -380,8 +416,8 @@ async fn collections(
 ) -> Result<(), sqlx::Error> {
     for (title, summary) in COLLECTIONS {
         let owner = dice.pick(curators);
-        let id = crate::resources::collections::create_collection(db, owner, title, summary)
-            .await?;
+        let id =
+            crate::resources::collections::create_collection(db, owner, title, summary).await?;
         for _ in 0..6 {
             let resource = ids[dice.below(ids.len())];
             crate::resources::collections::add_item(db, id, resource).await?;
@@ -436,6 +472,9 @@ mod tests {
     fn titles_name_the_topic() {
         let topic = &topics()[1];
         assert_eq!(fill("{Topic} checklist", topic), "Grant writing checklist");
-        assert_eq!(fill("Reading list: {topic}", topic), "Reading list: grant writing");
+        assert_eq!(
+            fill("Reading list: {topic}", topic),
+            "Reading list: grant writing"
+        );
     }
 }

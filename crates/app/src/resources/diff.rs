@@ -77,7 +77,10 @@ pub fn diff_lines(old: &str, new: &str) -> Vec<Line> {
         change,
         text: (*text).to_owned(),
     };
-    let mut lines: Vec<Line> = old[..prefix].iter().map(|t| line(Change::Same, t)).collect();
+    let mut lines: Vec<Line> = old[..prefix]
+        .iter()
+        .map(|t| line(Change::Same, t))
+        .collect();
     lines.extend(middle(old_mid, new_mid));
     lines.extend(
         old_rest[old_rest.len() - suffix..]
@@ -102,7 +105,11 @@ fn middle(old: &[&str], new: &[&str]) -> Vec<Line> {
         text: (*t).to_owned(),
     };
     if old.len().saturating_mul(new.len()) > MAX_CELLS {
-        return old.iter().map(removed).chain(new.iter().map(added)).collect();
+        return old
+            .iter()
+            .map(removed)
+            .chain(new.iter().map(added))
+            .collect();
     }
 
     // lengths[i][j]: the LCS length of old[i..] and new[j..], in one flat table.

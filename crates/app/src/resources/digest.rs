@@ -177,7 +177,12 @@ async fn fitting(
     })
 }
 
-fn compose(base_url: &str, name: &str, at: DateTime<Utc>, items: &[DigestItem]) -> (String, String) {
+fn compose(
+    base_url: &str,
+    name: &str,
+    at: DateTime<Utc>,
+    items: &[DigestItem],
+) -> (String, String) {
     let base = base_url.trim_end_matches('/');
     let subject = format!("New in the Carrel library: {}", at.format("%B %Y"));
     let mut body = format!(
@@ -231,7 +236,11 @@ pub async fn frequency_of(db: &Db, person_id: i64) -> Result<Frequency, sqlx::Er
 }
 
 /// Sets a person's digest frequency.
-pub async fn set_frequency(db: &Db, person_id: i64, frequency: Frequency) -> Result<(), sqlx::Error> {
+pub async fn set_frequency(
+    db: &Db,
+    person_id: i64,
+    frequency: Frequency,
+) -> Result<(), sqlx::Error> {
     execute!(
         db,
         sqlx::query(
@@ -241,7 +250,11 @@ pub async fn set_frequency(db: &Db, person_id: i64, frequency: Frequency) -> Res
         .bind(person_id)
         .bind(frequency.code())
     )?;
-    tracing::info!(person.id = person_id, frequency = frequency.code(), "digest setting saved");
+    tracing::info!(
+        person.id = person_id,
+        frequency = frequency.code(),
+        "digest setting saved"
+    );
     Ok(())
 }
 
@@ -333,7 +346,9 @@ mod tests {
         ];
         let (subject, body) = compose("https://carrel.example/", "Ana", at, &items);
         assert_eq!(subject, "New in the Carrel library: March 2026");
-        assert!(body.contains("* First meetings (new)\n  What to cover.\n  https://carrel.example/resources/3"));
+        assert!(body.contains(
+            "* First meetings (new)\n  What to cover.\n  https://carrel.example/resources/3"
+        ));
         assert!(body.contains("Grant basics (updated)"));
         assert!(body.contains("https://carrel.example/resources/digest"));
     }

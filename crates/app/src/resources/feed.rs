@@ -101,12 +101,21 @@ pub fn atom(info: &FeedInfo, entries: &[Entry], fallback_updated: DateTime<Utc>)
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             escape(&entry.url)
         ));
-        xml.push_str(&format!("    <updated>{}</updated>\n", timestamp(entry.updated)));
+        xml.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            timestamp(entry.updated)
+        ));
         if let Some(published) = entry.published {
-            xml.push_str(&format!("    <published>{}</published>\n", timestamp(published)));
+            xml.push_str(&format!(
+                "    <published>{}</published>\n",
+                timestamp(published)
+            ));
         }
         for author in &entry.authors {
-            xml.push_str(&format!("    <author><name>{}</name></author>\n", escape(author)));
+            xml.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                escape(author)
+            ));
         }
         for category in &entry.categories {
             xml.push_str(&format!("    <category term=\"{}\"/>\n", escape(category)));
@@ -191,7 +200,11 @@ pub async fn library_feed(State(state): State<AppState>) -> AppResult<Response> 
         page_url: format!("{base}/resources"),
         title: "Carrel resource library".to_owned(),
     };
-    Ok(atom_response(atom(&info, &entries, crate::platform::db::now())))
+    Ok(atom_response(atom(
+        &info,
+        &entries,
+        crate::platform::db::now(),
+    )))
 }
 
 /// The feed of one topic's public resources.
@@ -213,7 +226,11 @@ pub async fn topic_feed(
         page_url: format!("{base}/resources?topic={}", topic.code),
         title: format!("Carrel resource library: {}", topic.name),
     };
-    Ok(atom_response(atom(&info, &entries, crate::platform::db::now())))
+    Ok(atom_response(atom(
+        &info,
+        &entries,
+        crate::platform::db::now(),
+    )))
 }
 
 #[cfg(test)]

@@ -127,7 +127,9 @@ pub enum Refusal {
     )]
     BadName,
     /// The content is none of the accepted types.
-    #[error("This file is not a PDF, Word, PowerPoint, Excel or image file (PNG, JPEG, GIF, WebP).")]
+    #[error(
+        "This file is not a PDF, Word, PowerPoint, Excel or image file (PNG, JPEG, GIF, WebP)."
+    )]
     UnknownType,
     /// The content and the extension disagree.
     #[error("The file's name does not match what it contains. Check that it is the right file.")]
@@ -141,7 +143,8 @@ pub enum Refusal {
 pub fn check_name(name: &str) -> Result<String, Refusal> {
     let name = name.trim();
     let invisible = |c: char| {
-        c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}')
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}')
             || matches!(c, '\u{2066}'..='\u{2069}' | '\u{feff}')
     };
     if name.is_empty() {
@@ -462,7 +465,10 @@ pub mod samples {
 
     /// A minimal Word document's entries.
     pub fn docx() -> Vec<u8> {
-        zip(&["[Content_Types].xml", "_rels/.rels", "word/document.xml"], 100)
+        zip(
+            &["[Content_Types].xml", "_rels/.rels", "word/document.xml"],
+            100,
+        )
     }
 }
 
@@ -490,22 +496,42 @@ mod tests {
             ),
         ];
         for (name, bytes, expected) in cases {
-            assert_eq!(check(name, bytes).map(|c| c.file_type), Ok(expected), "{name}");
+            assert_eq!(
+                check(name, bytes).map(|c| c.file_type),
+                Ok(expected),
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn disguised_and_unknown_files_are_refused() {
         let cases: [(&str, Vec<u8>, Refusal); 6] = [
-            ("guide.pdf", b"MZ\x90\0 a program".to_vec(), Refusal::UnknownType),
+            (
+                "guide.pdf",
+                b"MZ\x90\0 a program".to_vec(),
+                Refusal::UnknownType,
+            ),
             ("guide.docx", samples::pdf(), Refusal::Disguised),
             ("guide.pdf.exe", samples::pdf(), Refusal::Disguised),
-            ("notes.docx", samples::zip(&["notes.txt"], 10), Refusal::UnknownType),
-            ("page.html", b"<html><script>".to_vec(), Refusal::UnknownType),
+            (
+                "notes.docx",
+                samples::zip(&["notes.txt"], 10),
+                Refusal::UnknownType,
+            ),
+            (
+                "page.html",
+                b"<html><script>".to_vec(),
+                Refusal::UnknownType,
+            ),
             ("empty.pdf", Vec::new(), Refusal::Empty),
         ];
         for (name, bytes, refusal) in cases {
-            assert_eq!(check(name, bytes).map(|c| c.file_type), Err(refusal), "{name}");
+            assert_eq!(
+                check(name, bytes).map(|c| c.file_type),
+                Err(refusal),
+                "{name}"
+            );
         }
     }
 
@@ -521,20 +547,32 @@ mod tests {
         ] {
             assert!(check_name(name).is_err(), "{name:?}");
         }
-        assert_eq!(check_name(" Plan 2026.pdf ").as_deref(), Ok("Plan 2026.pdf"));
+        assert_eq!(
+            check_name(" Plan 2026.pdf ").as_deref(),
+            Ok("Plan 2026.pdf")
+        );
     }
 
     #[test]
     fn oversized_files_archive_bombs_and_pixel_floods_are_refused() {
         let mut big = samples::pdf();
         big.resize(MAX_FILE_BYTES + 1, b' ');
-        assert_eq!(check("big.pdf", big).map(|c| c.file_type), Err(Refusal::TooLarge));
+        assert_eq!(
+            check("big.pdf", big).map(|c| c.file_type),
+            Err(Refusal::TooLarge)
+        );
 
-        let bomb = samples::zip(&["[Content_Types].xml", "word/a.xml", "word/b.xml"], u32::MAX);
+        let bomb = samples::zip(
+            &["[Content_Types].xml", "word/a.xml", "word/b.xml"],
+            u32::MAX,
+        );
         assert_eq!(sniff(&bomb), Err(Refusal::Bomb));
 
         let flood = samples::png(100_000, 100_000);
-        assert_eq!(check("flood.png", flood).map(|c| c.file_type), Err(Refusal::Bomb));
+        assert_eq!(
+            check("flood.png", flood).map(|c| c.file_type),
+            Err(Refusal::Bomb)
+        );
     }
 
     #[test]
@@ -547,7 +585,10 @@ mod tests {
     #[test]
     fn downloads_are_attachments_with_a_safe_name() {
         let value = attachment_disposition("Plan \"été\";.pdf");
-        assert!(value.starts_with("attachment; filename=\"Plan __t___.pdf\";"), "{value}");
+        assert!(
+            value.starts_with("attachment; filename=\"Plan __t___.pdf\";"),
+            "{value}"
+        );
         assert!(value.contains("filename*=UTF-8''Plan%20%22%C3%A9t%C3%A9%22%3B.pdf"));
     }
 

@@ -128,7 +128,10 @@ pub fn validate(form: &ResourceForm, topics: &[Topic]) -> Result<ValidResource, 
     let mut errors = FieldErrors::new();
     let kind = Kind::parse(&form.kind);
     if kind.is_none() {
-        errors.add("kind", "Choose what the resource is: a page, a link or a file.");
+        errors.add(
+            "kind",
+            "Choose what the resource is: a page, a link or a file.",
+        );
     }
     let title = forms::text(&mut errors, "title", &form.title, true, MAX_TITLE);
     let summary = forms::text(&mut errors, "summary", &form.summary, true, MAX_SUMMARY);
@@ -146,7 +149,11 @@ pub fn validate(form: &ResourceForm, topics: &[Topic]) -> Result<ValidResource, 
     if license.is_none() {
         errors.add("license", "Choose a license from the list.");
     }
-    let visibility = choice(&mut errors, "visibility", Visibility::parse(&form.visibility));
+    let visibility = choice(
+        &mut errors,
+        "visibility",
+        Visibility::parse(&form.visibility),
+    );
     let topic_ids = chosen_topics(&mut errors, &form.topics, topics);
     let stages = chosen_stages(&mut errors, &form.stages);
 
@@ -190,8 +197,7 @@ pub fn active_content(body: &str) -> Option<&'static str> {
              formatting only.",
         );
     }
-    if lower.contains("javascript:") || lower.contains("vbscript:") || lower.contains("data:text")
-    {
+    if lower.contains("javascript:") || lower.contains("vbscript:") || lower.contains("data:text") {
         return Some("Remove the script link: links must start with https://, http:// or mailto:.");
     }
     None
@@ -204,10 +210,20 @@ fn check_url(errors: &mut FieldErrors, value: &str) -> String {
         return url;
     }
     let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-    let host = url.split("://").nth(1).unwrap_or("").split(['/', '?', '#']).next();
-    let bad_char = url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"');
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', '?', '#'])
+        .next();
+    let bad_char = url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"');
     if url.chars().count() > MAX_URL {
-        errors.add("url", format!("Use a link of at most {MAX_URL} characters."));
+        errors.add(
+            "url",
+            format!("Use a link of at most {MAX_URL} characters."),
+        );
     } else if !scheme_ok || host.is_none_or(str::is_empty) || bad_char {
         errors.add("url", "Enter a web address that starts with https://");
     }
@@ -224,7 +240,10 @@ fn chosen_topics(errors: &mut FieldErrors, codes: &[String], topics: &[Topic]) -
         }
     }
     if ids.is_empty() {
-        errors.add("topics", "Choose at least one topic, so people can find the resource.");
+        errors.add(
+            "topics",
+            "Choose at least one topic, so people can find the resource.",
+        );
     } else if ids.len() > MAX_TOPICS {
         errors.add("topics", format!("Choose at most {MAX_TOPICS} topics."));
     }

@@ -48,11 +48,18 @@ pub fn routes() -> Routes {
         .get("/resources/collections/new", collections::new_form)
         .post("/resources/collections/new", collections::create)
         .get("/resources/collections/{id}", collections::show)
-        .post("/resources/collections/{id}/items", collections::change_items)
+        .post(
+            "/resources/collections/{id}/items",
+            collections::change_items,
+        )
         .get("/resources/{id}", pages::show)
         .get("/resources/{id}/edit", pages::edit_form)
         .post("/resources/{id}/edit", pages::save)
-        .post_with_body_limit("/resources/{id}/file", pages::upload, files::UPLOAD_BODY_LIMIT)
+        .post_with_body_limit(
+            "/resources/{id}/file",
+            pages::upload,
+            files::UPLOAD_BODY_LIMIT,
+        )
         .get("/resources/{id}/download", pages::download)
         .get("/resources/{id}/versions", pages::versions)
         .post("/resources/{id}/submit", curation::submit)

@@ -233,7 +233,12 @@ pub fn next_status(status: Status, action: Action) -> Option<Status> {
 }
 
 /// What a working copy still lacks before it can be submitted, in words for its authors.
-pub fn missing_for_review(kind: Kind, body: &str, url: &str, has_file: bool) -> Option<&'static str> {
+pub fn missing_for_review(
+    kind: Kind,
+    body: &str,
+    url: &str,
+    has_file: bool,
+) -> Option<&'static str> {
     match kind {
         Kind::Page if body.trim().is_empty() => Some("Write the page before submitting it."),
         Kind::Link if url.trim().is_empty() => Some("Add the link before submitting it."),
@@ -320,7 +325,9 @@ mod tests {
 
     #[test]
     fn a_quarterly_digest_goes_out_four_times_a_year_and_off_never() {
-        let months: Vec<u32> = (1..=12).filter(|m| Frequency::Quarterly.sends_in(*m)).collect();
+        let months: Vec<u32> = (1..=12)
+            .filter(|m| Frequency::Quarterly.sends_in(*m))
+            .collect();
         assert_eq!(months, [1, 4, 7, 10]);
         assert!((1..=12).all(|m| Frequency::Monthly.sends_in(m)));
         assert!(!(1..=12).any(|m| Frequency::Off.sends_in(m)));

@@ -26,9 +26,9 @@ use crate::resources::diff::{self, Line};
 use crate::resources::files::{self, FileType, Refusal};
 use crate::resources::form::{self, ResourceForm};
 use crate::resources::model::{self, Audience, Format, Kind, License, Status, Visibility};
+use crate::resources::noindex;
 use crate::resources::search::{self, Facets, Filters, Hit};
 use crate::resources::store::{self, Person, Rating, Resource, ReviewEntry, StoredFile};
-use crate::resources::noindex;
 
 /// A resource with the facts every page about it needs.
 pub(crate) struct Loaded {
@@ -254,7 +254,11 @@ pub async fn library(
         current_page,
         curator,
     })?;
-    Ok(if signed_in { noindex(response) } else { response })
+    Ok(if signed_in {
+        noindex(response)
+    } else {
+        response
+    })
 }
 
 // A resource --------------------------------------------------------------------------------
@@ -509,7 +513,10 @@ pub async fn create(
     match form::validate(&form, &topics) {
         Ok(valid) => {
             let id = store::create(&state.db, viewer.person_id, &valid).await?;
-            Ok(redirect_with(&format!("/resources/{id}/edit"), Flash::Saved))
+            Ok(redirect_with(
+                &format!("/resources/{id}/edit"),
+                Flash::Saved,
+            ))
         }
         Err(errors) => {
             tracing::debug!(problems = errors.all().len(), "resource refused");
@@ -610,7 +617,10 @@ pub async fn save(
             if !store::update(&state.db, id, &valid).await? {
                 return Err(AppError::NotFound);
             }
-            Ok(redirect_with(&format!("/resources/{id}?copy=working"), Flash::Saved))
+            Ok(redirect_with(
+                &format!("/resources/{id}?copy=working"),
+                Flash::Saved,
+            ))
         }
         Err(errors) => {
             tracing::debug!(problems = errors.all().len(), "resource edit refused");
@@ -664,7 +674,10 @@ pub async fn upload(
     if !store::attach_file(&state.db, id, viewer.person_id, &stored_name, &checked).await? {
         return Err(AppError::NotFound);
     }
-    Ok(redirect_with(&format!("/resources/{id}/edit"), Flash::Saved))
+    Ok(redirect_with(
+        &format!("/resources/{id}/edit"),
+        Flash::Saved,
+    ))
 }
 
 /// Reads the `file` field of an upload, stopping as soon as it passes the size limit.
@@ -776,7 +789,8 @@ pub async fn versions(
         .collect();
 
     let pending_revision = sees_copy && loaded.resource.status() != Status::Published;
-    let to_working = sees_copy && (compare.to == "working" || (compare.to.is_empty() && pending_revision));
+    let to_working =
+        sees_copy && (compare.to == "working" || (compare.to.is_empty() && pending_revision));
     let newer = if to_working {
         Some(Shown::of_working_copy(&loaded.resource))
     } else {
@@ -788,9 +802,11 @@ pub async fn versions(
             .map(Shown::of_version)
     };
     let newer = newer.ok_or(AppError::NotFound)?;
-    let older_number = compare
-        .from
-        .unwrap_or(if newer.number == 0 { loaded.resource.current_version } else { newer.number - 1 });
+    let older_number = compare.from.unwrap_or(if newer.number == 0 {
+        loaded.resource.current_version
+    } else {
+        newer.number - 1
+    });
     let older = versions
         .iter()
         .find(|v| v.number == older_number)
@@ -811,7 +827,9 @@ pub async fn versions(
             format!("version {}", s.number)
         }
     };
-    let from_label = older.as_ref().map_or("nothing (the first version)".to_owned(), label);
+    let from_label = older
+        .as_ref()
+        .map_or("nothing (the first version)".to_owned(), label);
     let to_label = label(&newer);
     let private = members || shown.members_only();
 

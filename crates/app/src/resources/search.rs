@@ -184,7 +184,10 @@ fn plan(engine: Engine, filters: &Filters, members: bool) -> Plan {
         from: "resources r JOIN resource_versions v ON v.resource_id = r.id \
                AND v.number = r.current_version"
             .to_owned(),
-        conditions: vec!["r.current_version > 0".to_owned(), "r.status <> 'archived'".to_owned()],
+        conditions: vec![
+            "r.current_version > 0".to_owned(),
+            "r.status <> 'archived'".to_owned(),
+        ],
         args: Vec::new(),
         rank: None,
     };
@@ -200,7 +203,8 @@ fn plan(engine: Engine, filters: &Filters, members: bool) -> Plan {
                     JOIN resources r ON r.id = v.resource_id AND v.number = r.current_version"
                     .to_owned();
                 let n = plan.arg(Arg::Text(query));
-                plan.conditions.push(format!("resource_versions_fts MATCH {n}"));
+                plan.conditions
+                    .push(format!("resource_versions_fts MATCH {n}"));
                 // bm25 is lower for better matches; weights follow the column order.
                 plan.rank = Some("bm25(resource_versions_fts, 10.0, 4.0, 1.0)".to_owned());
             }
@@ -230,7 +234,10 @@ fn plan(engine: Engine, filters: &Filters, members: bool) -> Plan {
              AND rs.stage = {n})"
         ));
     }
-    for (column, value) in [("r.audience", &filters.audience), ("r.format", &filters.format)] {
+    for (column, value) in [
+        ("r.audience", &filters.audience),
+        ("r.format", &filters.format),
+    ] {
         if !value.is_empty() {
             let n = plan.arg(Arg::Text(value.clone()));
             plan.conditions.push(format!("{column} = {n}"));
@@ -379,14 +386,23 @@ mod tests {
             fts5_query("Grant  writing!").as_deref(),
             Some("\"grant\" \"writing\"")
         );
-        assert_eq!(fts5_query("\"unbalanced OR NEAR(").as_deref(), Some("\"unbalanced\" \"or\" \"near\""));
+        assert_eq!(
+            fts5_query("\"unbalanced OR NEAR(").as_deref(),
+            Some("\"unbalanced\" \"or\" \"near\"")
+        );
         assert_eq!(fts5_query("  ¿?  "), None);
-        assert_eq!(fts5_query("bibliothèque").as_deref(), Some("\"bibliothèque\""));
+        assert_eq!(
+            fts5_query("bibliothèque").as_deref(),
+            Some("\"bibliothèque\"")
+        );
     }
 
     #[test]
     fn long_queries_keep_their_first_words() {
-        let text = (0..40).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        let text = (0..40)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         assert_eq!(words(&text).len(), MAX_TERMS);
     }
 

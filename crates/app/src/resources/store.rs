@@ -335,7 +335,10 @@ pub async fn versions(db: &Db, id: i64) -> Result<Vec<Version>, sqlx::Error> {
         "SELECT {VERSION_COLUMNS} FROM resource_versions WHERE resource_id = $1 \
          ORDER BY number DESC"
     );
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(id).fetch_all(pool).await)
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_all(pool)
+        .await)
 }
 
 /// Moves a resource from one status to another, if it is still in the first; returns
@@ -378,7 +381,11 @@ pub async fn transition(
         Ok::<bool, sqlx::Error>(true)
     })?;
     if moved {
-        tracing::info!(resource.id = id, status = to.code(), "resource status changed");
+        tracing::info!(
+            resource.id = id,
+            status = to.code(),
+            "resource status changed"
+        );
     }
     Ok(moved)
 }

@@ -10,4 +10,5 @@ mod accounts;
 mod harness;
 mod people;
 mod platform;
+mod resources;
 mod schema;

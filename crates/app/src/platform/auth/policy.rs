@@ -245,7 +245,10 @@ mod tests {
         assert!(!may_curate_resources(&mentor));
 
         assert!(may_read_resource(None, false));
-        assert!(!may_read_resource(None, true), "members-only is invisible to visitors");
+        assert!(
+            !may_read_resource(None, true),
+            "members-only is invisible to visitors"
+        );
         assert!(may_read_resource(Some(&mentor), true));
         assert!(!may_see_working_copy(&mentor, false));
         assert!(may_see_working_copy(&coordinator, false));
@@ -260,10 +263,16 @@ mod tests {
         assert!(may_edit_resource(&coordinator, true));
         assert!(!may_edit_resource(&coordinator, false));
         assert!(may_edit_resource(&admin, false));
-        assert!(!may_edit_resource(&mentor, true), "an author who no longer curates");
+        assert!(
+            !may_edit_resource(&mentor, true),
+            "an author who no longer curates"
+        );
 
         assert!(may_review_resource(&coordinator, false));
-        assert!(!may_review_resource(&coordinator, true), "never one's own work");
+        assert!(
+            !may_review_resource(&coordinator, true),
+            "never one's own work"
+        );
         assert!(!may_review_resource(&admin, true));
         assert!(!may_review_resource(&mentor, false));
     }
