@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_complete_form_is_valid() {
-        let valid = validate(&filled(), &topics()).unwrap();
+        let valid = validate(&filled(), &topics()).expect("a filled form is valid");
         assert_eq!(valid.topic_ids, [7]);
         assert_eq!(valid.stages, [Stage::Early]);
         assert_eq!(valid.license, License::CcBy);
@@ -303,7 +303,7 @@ mod tests {
             stages: vec!["toddler".into()],
             ..filled()
         };
-        let errors = validate(&form, &topics()).unwrap_err();
+        let errors = validate(&form, &topics()).expect_err("every field is wrong");
         for field in ["title", "license", "body", "topics", "stages"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
