@@ -25,19 +25,28 @@ use tower::ServiceExt;
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let url = args.first().cloned().unwrap_or_default();
-    let count: usize = args.get(1).map_or(5_000, |n| n.parse().expect("a number of resources"));
-    let rounds: usize = args.get(2).map_or(200, |n| n.parse().expect("a number of rounds"));
+    let count: usize = args
+        .get(1)
+        .map_or(5_000, |n| n.parse().expect("a number of resources"));
+    let rounds: usize = args
+        .get(2)
+        .map_or(200, |n| n.parse().expect("a number of rounds"));
 
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::for_data_dir(dir.path().to_path_buf());
     config.database_url = url;
-    let db = carrel_app::app::open_database(&config).await.expect("database");
+    let db = carrel_app::app::open_database(&config)
+        .await
+        .expect("database");
     println!("engine: {:?}", db.engine());
 
     let started = Instant::now();
-    seed_coordinators(&config, &db).await;
+    seed_coordinators(&db).await;
     let made = demo::build(&db, count, 2026, 365).await.expect("library");
-    println!("built {made} resources in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "built {made} resources in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let router = carrel_app::app::router(AppState::new(db, config));
     let rare = format!("/resources?q={RARE_WORD}");
@@ -63,7 +72,10 @@ async fn main() {
     }
 
     println!("\n{rounds} rounds, milliseconds per request:");
-    println!("{:<48} {:>8} {:>8} {:>8}", "request", "median", "p95", "mean");
+    println!(
+        "{:<48} {:>8} {:>8} {:>8}",
+        "request", "median", "p95", "mean"
+    );
     for (path, samples) in paths.iter().zip(&mut times) {
         samples.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -74,8 +86,12 @@ async fn main() {
     }
 }
 
-async fn seed_coordinators(config: &Config, db: &carrel_app::platform::db::Db) {
-    let region = carrel_app::network::find_region(db, "NY").await.unwrap().unwrap().id;
+async fn seed_coordinators(db: &carrel_app::platform::db::Db) {
+    let region = carrel_app::network::find_region(db, "NY")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     for n in 0..20 {
         let id = store::create(
             db,
@@ -91,9 +107,10 @@ async fn seed_coordinators(config: &Config, db: &carrel_app::platform::db::Db) {
         )
         .await
         .unwrap();
-        store::grant(db, id, Role::Coordinator, Some(region), None).await.unwrap();
+        store::grant(db, id, Role::Coordinator, Some(region), None)
+            .await
+            .unwrap();
     }
-    let _ = config;
 }
 
 async fn get(router: &axum::Router, path: &str) -> (Duration, String) {

@@ -1,7 +1,7 @@
 //! Finding resources: full-text search in each engine's own index, with facets.
 //!
 //! SQLite searches its FTS5 table (`resource_versions_fts`, porter stemming) and ranks with
-//! BM25; PostgreSQL matches the GIN-indexed `tsvector` expression of the same columns
+//! BM25; PostgreSQL matches the stored, GIN-indexed `search_vector` of the same columns
 //! (English stemming) with `plainto_tsquery` and ranks with `ts_rank`. Titles weigh
 //! more than summaries, and summaries more than bodies, on both. Only the published version
 //! a reader would see is searched; members-only versions only for members. On both, every
@@ -20,12 +20,6 @@ pub const PAGE_SIZE: i64 = 20;
 pub const MAX_PAGE: i64 = 100;
 /// Words of a query past this many are ignored.
 const MAX_TERMS: usize = 12;
-
-/// The weighted text-search vector, written exactly as the index `resource_versions_search`
-/// is, so PostgreSQL uses the index.
-const PG_VECTOR: &str = "(setweight(to_tsvector('english'::regconfig, v.title), 'A') \
-     || setweight(to_tsvector('english'::regconfig, v.summary), 'B') \
-     || setweight(to_tsvector('english'::regconfig, v.body), 'C'))";
 
 /// The search form, from the query string. Unknown facet values match nothing.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -214,8 +208,8 @@ fn plan(engine: Engine, filters: &Filters, members: bool) -> Plan {
             if !text.is_empty() {
                 let n = plan.arg(Arg::Text(text));
                 let query = format!("plainto_tsquery('english'::regconfig, {n})");
-                plan.conditions.push(format!("{PG_VECTOR} @@ {query}"));
-                plan.rank = Some(format!("-ts_rank({PG_VECTOR}, {query})"));
+                plan.conditions.push(format!("v.search_vector @@ {query}"));
+                plan.rank = Some(format!("-ts_rank(v.search_vector, {query})"));
             }
         }
     }
@@ -268,43 +262,7 @@ pub async fn search(db: &Db, filters: &Filters, members: bool) -> Result<Results
     let where_clause = plan.where_clause();
     let from = plan.from.clone();
 
-    let facets = Facets {
-        topics: facet(
-            db,
-            &plan,
-            &format!(
-                "SELECT t.code, COUNT(*) FROM {from} JOIN resource_topics ft \
-                 ON ft.resource_id = r.id JOIN topics t ON t.id = ft.topic_id \
-                 WHERE {where_clause} GROUP BY t.code"
-            ),
-        )
-        .await?,
-        stages: facet(
-            db,
-            &plan,
-            &format!(
-                "SELECT fs.stage, COUNT(*) FROM {from} JOIN resource_stages fs \
-                 ON fs.resource_id = r.id WHERE {where_clause} GROUP BY fs.stage"
-            ),
-        )
-        .await?,
-        audiences: facet(
-            db,
-            &plan,
-            &format!(
-                "SELECT r.audience, COUNT(*) FROM {from} WHERE {where_clause} GROUP BY r.audience"
-            ),
-        )
-        .await?,
-        formats: facet(
-            db,
-            &plan,
-            &format!(
-                "SELECT r.format, COUNT(*) FROM {from} WHERE {where_clause} GROUP BY r.format"
-            ),
-        )
-        .await?,
-    };
+    let facets = facets(db, &plan, &from, &where_clause).await?;
     // Every resource has exactly one audience, so these counts add up to the total.
     let total = facets.audiences.iter().map(|(_, n)| n).sum();
 
@@ -327,8 +285,37 @@ pub async fn search(db: &Db, filters: &Filters, members: bool) -> Result<Results
     })
 }
 
-async fn facet(db: &Db, plan: &Plan, sql: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    fetch_planned!(db, plan, sql)
+/// Counts every facet in one statement: the matching resources are found once, kept in a
+/// materialized CTE, and grouped four ways.
+async fn facets(
+    db: &Db,
+    plan: &Plan,
+    from: &str,
+    where_clause: &str,
+) -> Result<Facets, sqlx::Error> {
+    let sql = format!(
+        "WITH matched AS MATERIALIZED (SELECT r.id, r.audience, r.format FROM {from} \
+         WHERE {where_clause}) \
+         SELECT 'audience', audience, COUNT(*) FROM matched GROUP BY audience \
+         UNION ALL SELECT 'format', format, COUNT(*) FROM matched GROUP BY format \
+         UNION ALL SELECT 'topic', t.code, COUNT(*) FROM matched m \
+         JOIN resource_topics ft ON ft.resource_id = m.id JOIN topics t ON t.id = ft.topic_id \
+         GROUP BY t.code \
+         UNION ALL SELECT 'stage', fs.stage, COUNT(*) FROM matched m \
+         JOIN resource_stages fs ON fs.resource_id = m.id GROUP BY fs.stage"
+    );
+    let rows: Vec<(String, String, i64)> = fetch_planned!(db, plan, &sql)?;
+    let mut facets = Facets::default();
+    for (facet, code, count) in rows {
+        let counts = match facet.as_str() {
+            "audience" => &mut facets.audiences,
+            "format" => &mut facets.formats,
+            "topic" => &mut facets.topics,
+            _ => &mut facets.stages,
+        };
+        counts.push((code, count));
+    }
+    Ok(facets)
 }
 
 /// A published version for a feed or a digest.
