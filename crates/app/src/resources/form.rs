@@ -41,6 +41,8 @@ pub struct ResourceForm {
     pub topics: Vec<String>,
     /// Stage codes (checkboxes named `stage`).
     pub stages: Vec<String>,
+    /// Email addresses of co-authors, separated by commas, spaces or lines.
+    pub co_authors: String,
 }
 
 impl ResourceForm {
@@ -78,6 +80,7 @@ impl ResourceForm {
                 "format" => &mut form.format,
                 "license" => &mut form.license,
                 "visibility" => &mut form.visibility,
+                "co_authors" => &mut form.co_authors,
                 _ => continue,
             };
             *slot = value;
@@ -121,10 +124,32 @@ pub struct ValidResource {
     pub topic_ids: Vec<i64>,
     /// Stages.
     pub stages: Vec<Stage>,
+    /// Co-authors besides the person who created the resource.
+    pub co_author_ids: Vec<i64>,
 }
 
-/// Checks every field and collects each problem beside its field.
-pub fn validate(form: &ResourceForm, topics: &[Topic]) -> Result<ValidResource, FieldErrors> {
+/// At most this many co-authors.
+pub const MAX_CO_AUTHORS: usize = 5;
+
+/// The addresses typed as co-authors, lowercased, without repeats.
+pub fn co_author_emails(text: &str) -> Vec<String> {
+    let mut emails: Vec<String> = Vec::new();
+    for email in text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()) {
+        let email = email.trim().to_lowercase();
+        if !email.is_empty() && !emails.contains(&email) {
+            emails.push(email);
+        }
+    }
+    emails
+}
+
+/// Checks every field and collects each problem beside its field. `curators` are the
+/// (email, id) of the curators among the typed co-authors, looked up beforehand.
+pub fn validate(
+    form: &ResourceForm,
+    topics: &[Topic],
+    curators: &[(String, i64)],
+) -> Result<ValidResource, FieldErrors> {
     let mut errors = FieldErrors::new();
     let kind = Kind::parse(&form.kind);
     if kind.is_none() {
@@ -156,6 +181,7 @@ pub fn validate(form: &ResourceForm, topics: &[Topic]) -> Result<ValidResource, 
     );
     let topic_ids = chosen_topics(&mut errors, &form.topics, topics);
     let stages = chosen_stages(&mut errors, &form.stages);
+    let co_author_ids = chosen_co_authors(&mut errors, &form.co_authors, curators);
 
     match (kind, audience, format, license, visibility) {
         (Some(kind), Some(audience), Some(format), Some(license), Some(visibility))
@@ -173,6 +199,7 @@ pub fn validate(form: &ResourceForm, topics: &[Topic]) -> Result<ValidResource, 
                 visibility,
                 topic_ids,
                 stages,
+                co_author_ids,
             })
         }
         _ => Err(errors),
@@ -250,6 +277,33 @@ fn chosen_topics(errors: &mut FieldErrors, codes: &[String], topics: &[Topic]) -
     ids
 }
 
+fn chosen_co_authors(errors: &mut FieldErrors, text: &str, curators: &[(String, i64)]) -> Vec<i64> {
+    let emails = co_author_emails(text);
+    if emails.len() > MAX_CO_AUTHORS {
+        errors.add(
+            "co_authors",
+            format!("Name at most {MAX_CO_AUTHORS} co-authors."),
+        );
+        return Vec::new();
+    }
+    let mut ids = Vec::new();
+    for email in emails {
+        match curators.iter().find(|(known, _)| *known == email) {
+            Some((_, id)) => ids.push(*id),
+            None => {
+                errors.add(
+                    "co_authors",
+                    format!(
+                        "No coordinator uses the address {email}. Co-authors must be \
+                         coordinators or admins of the network."
+                    ),
+                );
+            }
+        }
+    }
+    ids
+}
+
 fn chosen_stages(errors: &mut FieldErrors, codes: &[String]) -> Vec<Stage> {
     let mut stages = Vec::new();
     for code in codes {
@@ -287,7 +341,7 @@ mod tests {
 
     #[test]
     fn a_complete_form_is_valid() {
-        let valid = validate(&filled(), &topics()).expect("a filled form is valid");
+        let valid = validate(&filled(), &topics(), &[]).expect("a filled form is valid");
         assert_eq!(valid.topic_ids, [7]);
         assert_eq!(valid.stages, [Stage::Early]);
         assert_eq!(valid.license, License::CcBy);
@@ -303,7 +357,7 @@ mod tests {
             stages: vec!["toddler".into()],
             ..filled()
         };
-        let errors = validate(&form, &topics()).expect_err("every field is wrong");
+        let errors = validate(&form, &topics(), &[]).expect_err("every field is wrong");
         for field in ["title", "license", "body", "topics", "stages"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
@@ -326,8 +380,25 @@ mod tests {
                 url: url.into(),
                 ..filled()
             };
-            assert_eq!(validate(&form, &topics()).is_ok(), ok, "{url}");
+            assert_eq!(validate(&form, &topics(), &[]).is_ok(), ok, "{url}");
         }
+    }
+
+    #[test]
+    fn co_authors_must_be_known_curators() {
+        let curators = [("ana@library.org".to_owned(), 4)];
+        let form = ResourceForm {
+            co_authors: "Ana@Library.org, ana@library.org\nbo@library.org".into(),
+            ..filled()
+        };
+        let errors = validate(&form, &topics(), &curators).expect_err("bo is unknown");
+        assert!(errors.message("co_authors").contains("bo@library.org"));
+        let form = ResourceForm {
+            co_authors: "ana@library.org".into(),
+            ..filled()
+        };
+        let valid = validate(&form, &topics(), &curators).expect("ana is a curator");
+        assert_eq!(valid.co_author_ids, [4]);
     }
 
     #[test]

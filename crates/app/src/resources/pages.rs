@@ -509,8 +509,9 @@ pub async fn create(
     require_curator(&viewer)?;
     let form = ResourceForm::from_pairs(pairs);
     let topics = profile::list_topics(&state.db).await?;
+    let curators = named_curators(&state, &form).await?;
 
-    match form::validate(&form, &topics) {
+    match form::validate(&form, &topics, &curators) {
         Ok(valid) => {
             let id = store::create(&state.db, viewer.person_id, &valid).await?;
             Ok(redirect_with(
@@ -533,7 +534,22 @@ pub async fn create(
     }
 }
 
-fn form_of(state_topics: &[String], stages: &[Stage], resource: &Resource) -> ResourceForm {
+/// The curators among the co-authors typed in a form.
+async fn named_curators(state: &AppState, form: &ResourceForm) -> AppResult<Vec<(String, i64)>> {
+    let emails = form::co_author_emails(&form.co_authors);
+    if emails.len() > form::MAX_CO_AUTHORS {
+        // Too many to look up; validation says so at the field.
+        return Ok(Vec::new());
+    }
+    Ok(store::curators_by_email(&state.db, &emails).await?)
+}
+
+fn form_of(
+    state_topics: &[String],
+    stages: &[Stage],
+    co_authors: &[String],
+    resource: &Resource,
+) -> ResourceForm {
     ResourceForm {
         kind: resource.kind.clone(),
         title: resource.title.clone(),
@@ -546,6 +562,7 @@ fn form_of(state_topics: &[String], stages: &[Stage], resource: &Resource) -> Re
         visibility: resource.visibility.clone(),
         topics: state_topics.to_vec(),
         stages: stages.iter().map(|s| s.code().to_owned()).collect(),
+        co_authors: co_authors.join(", "),
     }
 }
 
@@ -560,7 +577,8 @@ async fn edit_page(
     let id = loaded.resource.id;
     let codes = store::topic_codes(&state.db, id).await?;
     let stages = store::stages(&state.db, id).await?;
-    let form = form_of(&codes, &stages, &loaded.resource);
+    let co_authors = store::co_author_emails(&state.db, &loaded.resource).await?;
+    let form = form_of(&codes, &stages, &co_authors, &loaded.resource);
     let file = match loaded.resource.file_id {
         Some(file_id) => store::file(&state.db, file_id).await?,
         None => None,
@@ -611,8 +629,9 @@ pub async fn save(
     loaded.require_edit(&viewer)?;
     let form = ResourceForm::from_pairs(pairs);
     let topics = profile::list_topics(&state.db).await?;
+    let curators = named_curators(&state, &form).await?;
 
-    match form::validate(&form, &topics) {
+    match form::validate(&form, &topics, &curators) {
         Ok(valid) => {
             if !store::update(&state.db, id, &valid).await? {
                 return Err(AppError::NotFound);

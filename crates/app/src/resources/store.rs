@@ -161,7 +161,10 @@ const RESOURCE_COLUMNS: &str = "id, kind, title, summary, body, url, file_id, au
 const VERSION_COLUMNS: &str = "id, resource_id, number, title, summary, body, url, file_id, \
      license, visibility, approved_by, published_at";
 
-/// Creates a draft with its author, topics and stages; returns its id.
+const INSERT_AUTHOR: &str = "INSERT INTO resource_authors (resource_id, person_id) \
+     VALUES ($1, $2) ON CONFLICT (resource_id, person_id) DO NOTHING";
+
+/// Creates a draft with its authors, topics and stages; returns its id.
 pub async fn create(db: &Db, author_id: i64, valid: &ValidResource) -> Result<i64, sqlx::Error> {
     let at = now();
     let id = on_db!(db, |pool| {
@@ -184,11 +187,13 @@ pub async fn create(db: &Db, author_id: i64, valid: &ValidResource) -> Result<i6
         .bind(at)
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO resource_authors (resource_id, person_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(author_id)
-            .execute(&mut *tx)
-            .await?;
+        for person_id in std::iter::once(&author_id).chain(&valid.co_author_ids) {
+            sqlx::query(INSERT_AUTHOR)
+                .bind(id)
+                .bind(person_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         for topic_id in &valid.topic_ids {
             sqlx::query("INSERT INTO resource_topics (resource_id, topic_id) VALUES ($1, $2)")
                 .bind(id)
@@ -245,6 +250,21 @@ pub async fn update(db: &Db, id: i64, valid: &ValidResource) -> Result<bool, sql
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // The person who created the resource stays an author; the others are as listed.
+        sqlx::query(
+            "DELETE FROM resource_authors WHERE resource_id = $1 AND person_id <> \
+             (SELECT created_by FROM resources WHERE id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        for person_id in &valid.co_author_ids {
+            sqlx::query(INSERT_AUTHOR)
+                .bind(id)
+                .bind(person_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         for topic_id in &valid.topic_ids {
             sqlx::query("INSERT INTO resource_topics (resource_id, topic_id) VALUES ($1, $2)")
                 .bind(id)
@@ -287,6 +307,46 @@ pub async fn authors(db: &Db, id: i64) -> Result<Vec<Person>, sqlx::Error> {
         .bind(id)
         .fetch_all(pool)
         .await
+    })
+}
+
+/// The email addresses of a resource's co-authors (every author but its creator).
+pub async fn co_author_emails(db: &Db, resource: &Resource) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT p.email FROM resource_authors a JOIN people p ON p.id = a.person_id \
+             WHERE a.resource_id = $1 AND a.person_id <> $2 ORDER BY p.email",
+        )
+        .bind(resource.id)
+        .bind(resource.created_by)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows.into_iter().map(|(email,)| email).collect())
+}
+
+/// The active curators (coordinators and admins) among these email addresses, with their
+/// ids.
+pub async fn curators_by_email(
+    db: &Db,
+    emails: &[String],
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=emails.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT DISTINCT p.email, p.id FROM people p JOIN grants g ON g.person_id = p.id \
+         WHERE p.status = 'active' AND g.role IN ('coordinator', 'admin') \
+         AND p.email IN ({})",
+        placeholders.join(", ")
+    );
+    on_db!(db, |pool| {
+        let mut query = sqlx::query_as(&sql);
+        for email in emails {
+            query = query.bind(email);
+        }
+        query.fetch_all(pool).await
     })
 }
 

@@ -30,6 +30,7 @@ fn valid(title: &str, body: &str, topic_id: i64, visibility: Visibility) -> Vali
         visibility,
         topic_ids: vec![topic_id],
         stages: vec![Stage::Early],
+        co_author_ids: Vec::new(),
     }
 }
 
@@ -389,6 +390,69 @@ async fn due_resources_are_listed_for_curators_until_confirmed_current() {
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
     assert!(!due_section(&after.body).contains("Aging guide"));
     assert_eq!(robots(&after), "noindex, nofollow");
+}
+
+#[tokio::test]
+async fn a_co_author_may_edit_but_not_review_and_unknown_co_authors_are_refused() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    coordinators(&app).await;
+    app.person_in(
+        "third@example.org",
+        "OH",
+        &[(Role::Coordinator, Some("OH"))],
+    )
+    .await;
+    app.person("mentor@example.org", &[(Role::Mentor, None)])
+        .await;
+    let mut author = app.other_browser();
+    author.sign_in("coordinator.ny@example.org").await;
+    let mut fields = resource_form("Shared work", "Written by two.");
+    fields.push(("co_authors", "Coordinator.CA@example.org"));
+    let mut refused_fields = resource_form("Shared work", "Written by two.");
+    refused_fields.push(("co_authors", "mentor@example.org"));
+
+    // Act
+    let refused = author.post_form("/resources/new", &refused_fields).await;
+    let created = author.post_form("/resources/new", &fields).await;
+    let edit_path = created.location().to_owned();
+    let id = edit_path
+        .trim_start_matches("/resources/")
+        .trim_end_matches("/edit");
+    author
+        .post_form(&format!("/resources/{id}/submit"), &[])
+        .await;
+    let mut co_author = app.other_browser();
+    co_author.sign_in("coordinator.ca@example.org").await;
+    let co_author_edit = co_author.get(&edit_path).await;
+    let co_author_review = co_author
+        .post_form(
+            &format!("/resources/{id}/review"),
+            &[("decision", "approve")],
+        )
+        .await;
+    let mut third = app.other_browser();
+    third.sign_in("third@example.org").await;
+    let third_review = third
+        .post_form(
+            &format!("/resources/{id}/review"),
+            &[("decision", "approve")],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .body
+        .contains("No coordinator uses the address mentor@example.org"));
+    assert_eq!(co_author_edit.status, StatusCode::OK);
+    assert!(co_author_edit
+        .body
+        .contains("value=\"coordinator.ca@example.org\""));
+    assert_eq!(co_author_review.status, StatusCode::FORBIDDEN);
+    assert_eq!(third_review.status, StatusCode::SEE_OTHER);
+    let ca = person_id(&app, "coordinator.ca@example.org").await;
+    assert_eq!(resources::published_by(&app.db, ca).await.unwrap(), 1);
 }
 
 // Bad input ---------------------------------------------------------------------------------
