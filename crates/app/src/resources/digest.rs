@@ -1,9 +1,10 @@
 //! The digest: an email, monthly by default, with the new and updated resources that fit a
 //! person's career stage, needs and role. Each person can make it quarterly or stop it.
 //!
-//! A scheduled task walks the active members who have not had this month's digest; each
-//! digest is claimed with `digest:{person}:{yyyy-mm}` first, so with several instances a
-//! person still gets one. A person with nothing new that fits gets no email.
+//! A scheduled task walks the active members who have not had this month's digest. A person
+//! with nothing new that fits gets no email; for the others the digest is claimed with
+//! `digest:{person}:{yyyy-mm}` before it is queued, so with several instances a person still
+//! gets one.
 
 use std::time::Duration;
 
@@ -121,16 +122,21 @@ async fn digest_one(
     at: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let frequency = Frequency::parse(&person.frequency).unwrap_or(Frequency::Monthly);
-    let mut queued = false;
-    if frequency.sends_in(at.month()) && jobs::claim_once(db, &claim_key(person.id, month)).await? {
+    let items = if frequency.sends_in(at.month()) {
         let months = u32::try_from(frequency.months_covered()).unwrap_or(1);
         let since = at.checked_sub_months(Months::new(months)).unwrap_or(at);
-        let items = fitting(db, person, since).await?;
-        if !items.is_empty() {
-            let (subject, body) = compose(base_url, &person.name, at, &items);
-            mail::enqueue(db, &person.email, &subject, &body).await?;
-            queued = true;
-        }
+        fitting(db, person, since).await?
+    } else {
+        Vec::new()
+    };
+
+    // Reading first keeps people with nothing new to one write; the claim comes before the
+    // email, so with several instances a person gets at most one digest a month.
+    let mut queued = false;
+    if !items.is_empty() && jobs::claim_once(db, &claim_key(person.id, month)).await? {
+        let (subject, body) = compose(base_url, &person.name, at, &items);
+        mail::enqueue(db, &person.email, &subject, &body).await?;
+        queued = true;
     }
     mark_done(db, person.id, frequency, month).await?;
     Ok(queued)
@@ -197,8 +203,7 @@ fn compose(
         ));
     }
     body.push_str(&format!(
-        "You get this digest every month. Change how often, or stop it, here:\n\
-         {base}/resources/digest\n"
+        "Change how often you get this digest, or stop it, here:\n{base}/resources/digest\n"
     ));
     (subject, body)
 }

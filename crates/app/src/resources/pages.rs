@@ -165,6 +165,15 @@ async fn shown_for(
     Err(AppError::NotFound)
 }
 
+/// A counter that could not be written costs a reader nothing: the page is still served.
+/// (On SQLite a long burst of other writes, such as the digest, can keep the counter waiting
+/// past the busy timeout.)
+fn count(result: Result<(), sqlx::Error>, id: i64) {
+    if let Err(error) = result {
+        tracing::warn!(resource.id = id, %error, "resource counter not updated");
+    }
+}
+
 fn topic_names(all: &[Topic], codes: &[String]) -> Vec<Topic> {
     all.iter()
         .filter(|t| codes.contains(&t.code))
@@ -355,7 +364,7 @@ pub async fn show(
     let loaded = Loaded::load(&state, id, viewer.as_ref()).await?;
     let shown = shown_for(&state, &loaded, viewer.as_ref(), query.copy == "working").await?;
     if shown.number > 0 {
-        store::count_view(&state.db, id).await?;
+        count(store::count_view(&state.db, id).await, id);
     }
 
     let file = match shown.file_id {
@@ -744,7 +753,7 @@ pub async fn download(
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     if shown.number > 0 {
-        store::count_download(&state.db, id).await?;
+        count(store::count_download(&state.db, id).await, id);
     }
     let headers = [
         (header::CONTENT_TYPE, file.content_type.clone()),
