@@ -28,6 +28,7 @@ pub fn routes() -> Routes {
         .merge(crate::cohorts::routes())
         .merge(crate::admin::routes())
         .merge(crate::convenings::routes())
+        .merge(crate::resources::routes())
         .get("/healthz", healthz)
         .get("/metrics", metrics)
         .get("/static/carrel.css", pages::stylesheet)
@@ -91,7 +92,10 @@ pub async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 
 /// The periodic tasks of every feature.
 pub fn scheduled_tasks() -> Vec<Task> {
-    let mut tasks = vec![crate::network::succession::task()];
+    let mut tasks = vec![
+        crate::network::succession::task(),
+        crate::resources::digest::task(),
+    ];
     tasks.extend(crate::convenings::scheduled_tasks());
     tasks
 }

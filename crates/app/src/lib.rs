@@ -13,3 +13,4 @@ pub mod home;
 pub mod network;
 pub mod people;
 pub mod platform;
+pub mod resources;

@@ -81,6 +81,10 @@ pub struct Config {
     /// Jitsi server, comma-separated (a host allows its subdomains too).
     #[arg(long, env = "CARREL_VIDEO_HOSTS", value_delimiter = ',')]
     pub video_hosts: Vec<String>,
+
+    /// Days after publication when a library resource comes due for review by the curators.
+    #[arg(long, env = "CARREL_RESOURCE_REVIEW_DAYS", default_value_t = 365)]
+    pub resource_review_days: u32,
 }
 
 /// How the SMTP connection is secured.
@@ -114,6 +118,7 @@ impl Config {
             mail_from: "Carrel <carrel@localhost>".to_owned(),
             jitsi_url: "https://meet.jit.si".to_owned(),
             video_hosts: Vec::new(),
+            resource_review_days: 365,
         }
     }
 

@@ -14,4 +14,5 @@ mod mail;
 mod network;
 mod people;
 mod platform;
+mod resources;
 mod schema;

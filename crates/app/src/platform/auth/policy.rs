@@ -191,6 +191,39 @@ pub fn may_write_in_circle(viewer: &Viewer, guide_id: i64, standing: Option<&str
     viewer.person_id == guide_id || standing == Some("member")
 }
 
+// The resource library ----------------------------------------------------------------------
+
+/// Whether a viewer curates the library: drafts resources, reviews others' work, keeps
+/// collections and sees what is due. Coordinators and admins.
+pub fn may_curate_resources(viewer: &Viewer) -> bool {
+    viewer.has(Role::Coordinator) || viewer.is_admin()
+}
+
+/// Whether someone, signed in or not, may read a published resource. Members-only resources
+/// do not exist for visitors.
+pub fn may_read_resource(viewer: Option<&Viewer>, members_only: bool) -> bool {
+    !members_only || viewer.is_some()
+}
+
+/// Whether a viewer may see a resource's working copy (a draft, a copy in review, an
+/// archived resource) and its curation history: its authors and every curator.
+pub fn may_see_working_copy(viewer: &Viewer, is_author: bool) -> bool {
+    is_author || may_curate_resources(viewer)
+}
+
+/// Whether a viewer may change a resource's working copy, upload its file, submit, archive
+/// or restore it: its authors while they curate, and admins.
+pub fn may_edit_resource(viewer: &Viewer, is_author: bool) -> bool {
+    viewer.is_admin() || (is_author && may_curate_resources(viewer))
+}
+
+/// Whether a viewer may review a resource (approve it, ask for changes, confirm it is still
+/// current): a curator who is not one of its authors, so every publication is seen by a
+/// second pair of eyes.
+pub fn may_review_resource(viewer: &Viewer, is_author: bool) -> bool {
+    may_curate_resources(viewer) && !is_author
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,5 +516,65 @@ mod convening_tests {
         assert!(may_update_action_item(&other, 2, 1), "the owner");
         assert!(!may_update_action_item(&other, 4, 1));
         assert!(may_update_action_item(&host, 4, 1), "the host");
+    }
+}
+
+#[cfg(test)]
+mod resource_tests {
+    use super::*;
+    use crate::platform::auth::roles::Grant;
+
+    fn viewer(grants: &[(Role, Option<i64>)], region: Option<i64>) -> Viewer {
+        Viewer {
+            person_id: 1,
+            name: "Test".into(),
+            region_id: region,
+            grants: grants
+                .iter()
+                .map(|&(role, region_id)| Grant { role, region_id })
+                .collect(),
+            session_digest: String::new(),
+        }
+    }
+    #[test]
+    fn coordinators_and_admins_curate_the_library_and_members_read_it() {
+        let coordinator = viewer(&[(Role::Coordinator, Some(5))], Some(5));
+        let admin = viewer(&[(Role::Admin, None)], None);
+        let mentor = viewer(&[(Role::Mentor, None)], Some(5));
+        assert!(may_curate_resources(&coordinator));
+        assert!(may_curate_resources(&admin));
+        assert!(!may_curate_resources(&mentor));
+
+        assert!(may_read_resource(None, false));
+        assert!(
+            !may_read_resource(None, true),
+            "members-only is invisible to visitors"
+        );
+        assert!(may_read_resource(Some(&mentor), true));
+        assert!(!may_see_working_copy(&mentor, false));
+        assert!(may_see_working_copy(&coordinator, false));
+    }
+
+    #[test]
+    fn authors_edit_and_other_curators_review() {
+        let coordinator = viewer(&[(Role::Coordinator, Some(5))], Some(5));
+        let admin = viewer(&[(Role::Admin, None)], None);
+        let mentor = viewer(&[(Role::Mentor, None)], Some(5));
+
+        assert!(may_edit_resource(&coordinator, true));
+        assert!(!may_edit_resource(&coordinator, false));
+        assert!(may_edit_resource(&admin, false));
+        assert!(
+            !may_edit_resource(&mentor, true),
+            "an author who no longer curates"
+        );
+
+        assert!(may_review_resource(&coordinator, false));
+        assert!(
+            !may_review_resource(&coordinator, true),
+            "never one's own work"
+        );
+        assert!(!may_review_resource(&admin, true));
+        assert!(!may_review_resource(&mentor, false));
     }
 }

@@ -43,6 +43,7 @@ impl Page {
             return vec![
                 link("/regions", "Regions"),
                 link("/network", "Network"),
+                link("/resources", "Library"),
                 link("/sign-in", "Sign in"),
             ];
         };
@@ -58,6 +59,7 @@ impl Page {
         links.push(link("/network", "Network"));
         links.push(link("/cohorts", "Cohorts"));
         links.push(link("/circles", "Circles"));
+        links.push(link("/resources", "Library"));
         if viewer.has(Role::Admin) {
             links.push(link("/admin/divisions", "Divisions"));
             links.push(link("/admin/outbox", "Outbox"));

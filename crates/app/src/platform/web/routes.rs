@@ -1,5 +1,6 @@
 //! A router that remembers its routes, so tests can walk every one of them.
 
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{get, post, MethodRouter};
@@ -39,6 +40,17 @@ impl Routes {
         T: 'static,
     {
         self.add(path, Method::POST, post(handler))
+    }
+
+    /// Adds a POST route that accepts bodies up to `limit` bytes, such as file uploads; every
+    /// other route keeps the small form limit the router sets.
+    pub fn post_with_body_limit<H, T>(self, path: &'static str, handler: H, limit: usize) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = post(handler).layer(DefaultBodyLimit::max(limit));
+        self.add(path, Method::POST, route)
     }
 
     fn add(mut self, path: &'static str, method: Method, route: MethodRouter<AppState>) -> Self {
