@@ -110,7 +110,7 @@ CREATE TABLE outbox (
     status TEXT NOT NULL,
     attempts BIGINT NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMPTZ NOT NULL,
-    locked_until TEXT,
+    locked_until TIMESTAMPTZ,
     last_error TEXT,
     created_at TIMESTAMPTZ NOT NULL,
     sent_at TIMESTAMPTZ
