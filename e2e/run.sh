@@ -10,7 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 bin="${CARREL_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/carrel}"
-# Building the default demo takes a few seconds; a minute leaves room on a loaded machine.
+# Building the default demo takes seconds; two minutes leave room on a loaded machine.
 ready_timeout_seconds="${CARREL_E2E_READY_TIMEOUT:-120}"
 
 die() {
