@@ -32,10 +32,25 @@ data_dir="$(mktemp -d -t carrel-e2e.XXXXXX)"
 log="$data_dir/server.log"
 server_pid=""
 
+# Asks the server to stop, and forces it after ten seconds so a stuck shutdown cannot hang CI.
+stop_server() {
+  kill -0 "$server_pid" 2>/dev/null || return 0
+  kill "$server_pid"
+  local tries=0
+  while kill -0 "$server_pid" 2>/dev/null && ((tries < 100)); do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  if kill -0 "$server_pid" 2>/dev/null; then
+    echo "e2e: the server did not stop on SIGTERM; killing it" >&2
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  wait "$server_pid" 2>/dev/null || true
+}
+
 cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
+  if [[ -n "$server_pid" ]]; then
+    stop_server
   fi
   rm -rf "$data_dir"
 }
