@@ -36,12 +36,15 @@ const WAIT_MS = 15_000;
 // Steps that are not a plain path, run by visitAll.
 const REGION_PAGE = Symbol('a region page');
 const DIRECTORY = Symbol('the directory, filtered, and one person from it');
+// Error pages are pages too: they must meet the same bar and show their request id.
+const NOT_FOUND = { path: '/no-such-page', status: 404 };
+const FORBIDDEN = { path: '/people', status: 403 };
 
 const MEMBER_PAGES = ['/', '/profile', '/regions', REGION_PAGE];
 const COORDINATOR_PAGES = [...MEMBER_PAGES, DIRECTORY, '/approvals', '/invitations/new'];
 const ROLES = [
-  { role: 'anonymous', pages: ['/', '/sign-in', '/sign-up', '/reset', '/regions'] },
-  { role: 'mentee', email: 'mentee@demo.carrel.example', pages: MEMBER_PAGES },
+  { role: 'anonymous', pages: ['/', '/sign-in', '/sign-up', '/reset', '/regions', NOT_FOUND] },
+  { role: 'mentee', email: 'mentee@demo.carrel.example', pages: [...MEMBER_PAGES, FORBIDDEN] },
   { role: 'mentor', email: 'mentor@demo.carrel.example', pages: MEMBER_PAGES },
   { role: 'guide', email: 'guide@demo.carrel.example', pages: MEMBER_PAGES },
   { role: 'coordinator (NY)', email: 'coordinator@demo.carrel.example', pages: COORDINATOR_PAGES },
@@ -145,14 +148,18 @@ async function checkPage(visit) {
   await checkAccessibility(visit);
 }
 
-// Opens a path, expects it to answer 200 without a redirect, and checks the page.
-async function open(visit, path) {
-  console.log(`  ${path}`);
+// Opens a path, expects it to answer `expected` without a redirect, and checks the page.
+async function open(visit, path, expected = 200) {
+  console.log(`  ${path}${expected === 200 ? '' : ` (expecting ${expected})`}`);
   const response = await visit.page.goto(visit.url(path));
   const status = response?.status() ?? 0;
   const where = visit.where(path);
-  if (!visit.check(status === 200, `answered ${status}, expected 200`, where)) return;
+  if (!visit.check(status === expected, `answered ${status}, expected ${expected}`, where)) return;
   if (!visit.check(visit.path() === path, `was redirected to ${visit.path()}`, where)) return;
+  if (expected !== 200) {
+    const text = await visit.page.locator('main').innerText();
+    visit.check(/request id/i.test(text), 'the error page shows no request id', where);
+  }
   await checkPage(visit);
 }
 
@@ -197,6 +204,7 @@ async function visitAll(visit, pages) {
   for (const step of pages) {
     if (step === REGION_PAGE) await openRegionPage(visit);
     else if (step === DIRECTORY) await openDirectory(visit);
+    else if (typeof step === 'object') await open(visit, step.path, step.status);
     else await open(visit, step);
   }
 }
