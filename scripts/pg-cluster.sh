@@ -29,7 +29,7 @@ find_pg_bin() {
   elif command -v "$name" >/dev/null 2>&1; then
     command -v "$name"
   else
-    die "cannot find ${name}: install postgresql-${PG_VERSION} (apt-get install postgresql-${PG_VERSION})"
+    die "cannot find ${name}: apt-get install postgresql-${PG_VERSION}"
   fi
 }
 
