@@ -30,8 +30,8 @@ const CHROMIUM_ARGS = [
 ];
 // The bar is WCAG 2.2 AA with no serious or critical violation; lesser ones are only listed.
 const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
-// A failed wait should fail the run within seconds, not hang it for Playwright's 30 s default.
-const WAIT_MS = 15_000;
+// Long enough for a loaded 2-core machine, short enough that a stuck step fails the run soon.
+const WAIT_MS = 30_000;
 
 // Steps that are not a plain path, run by visitAll.
 const REGION_PAGE = Symbol('a region page');
