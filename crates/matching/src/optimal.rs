@@ -1,0 +1,822 @@
+//! The optimal solver: the most mentees matched, then the highest total score.
+//!
+//! # Model
+//!
+//! Each mentor `j` is split into `capacity(j)` identical *places*. Every mentee either takes
+//! one place of a listed mentor or stays unmatched. A pair is worth
+//! `(score + BIG) * SCALE` with `BIG = 1000 * mentees + 1`: one more matched mentee is worth
+//! more than any possible difference in total score, so the heaviest assignment is the
+//! lexicographic optimum (matched count first, total score second). `SCALE = mentees + 1`
+//! makes every difference between two assignments larger than the auction's final slack.
+//!
+//! # Algorithm
+//!
+//! A forward/reverse auction with ε-scaling (Bertsekas), on prices of places:
+//!
+//! * **Forward step.** An unassigned mentee looks at the cheapest place of each listed
+//!   mentor, takes the one with the highest profit (worth minus price) and raises that
+//!   place's price by the margin over its second-best option (another mentor, the mentor's
+//!   next-cheapest place, or staying unmatched) plus ε. A displaced mentee bids again. A
+//!   mentee whose best profit is not positive stays unmatched.
+//! * **Reverse step.** An empty place with a positive price lowers its price to attract the
+//!   mentee who gains most by moving there, or drops to zero when nobody would. This is what
+//!   makes the unbalanced problem (fewer places than mentees, mentees who may stay
+//!   unmatched) come out right.
+//! * **ε-scaling.** Every place opens at price `BIG * SCALE`, where each pair is worth its
+//!   score alone. Prices are first settled with ε = 250 points, then ε is divided by 8 until
+//!   it is 1; a mentee bids again in a later round only when its place is no longer within ε
+//!   of its best option. A re-solve runs the rounds from ε = 1 point down, and starts over
+//!   from scratch if the changes ripple through so much of the market that that is cheaper.
+//!
+//! When ε = 1, every mentee is within 1 of its best option and every empty place is free:
+//! by linear-programming duality the assignment is within `mentees * 1 < SCALE` of the
+//! optimum, and since all values are multiples of `SCALE`, it *is* optimal.
+//! [`OptimalSolver::verify`] checks that certificate in one pass.
+//!
+//! # Complexity
+//!
+//! Each round is O(candidates) to find the mentees that must bid again plus the bids, each
+//! O(list length); there are about log₈(250 · SCALE) rounds (9 for 100,000 mentees).
+//! Memory: the instance, a reverse index of the candidates by mentor
+//! (6 bytes per candidate), and O(mentees + mentors) state.
+//!
+//! # Why an auction
+//!
+//! A general min-cost-flow code (such as OR-Tools') must handle any network; here the
+//! structure is known: one unit per mentee, a handful of identical places per mentor, short
+//! sorted lists. The auction exploits all of it, works in place on the compact instance,
+//! and keeps its prices, so that after a few declines or a new mentor only the mentees
+//! concerned bid again ([`OptimalSolver::decline`], [`OptimalSolver::solve`]).
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::instance::{Instance, MAX_CAPACITY, MAX_SCORE};
+use crate::matching::Matching;
+use crate::rules::{Resolved, RuleError, Rules, NONE};
+
+const SEATS: usize = MAX_CAPACITY as usize;
+const OPTED_OUT: u32 = u32::MAX - 1;
+const UNPRICED: i64 = i64::MAX;
+// A pinned mentee's profit: so high that no reverse step ever tries to move it, yet far
+// enough from overflow when a worth is subtracted from it.
+const PINNED_PROFIT: i64 = i64::MAX / 4;
+// Measured on national instances: dividing ε by 4, 8 or 16 costs about the same; a first ε
+// of a few hundred points beats both very large and small ones.
+const EPSILON_DIVISOR: i64 = 8;
+const OPENING_EPSILON_POINTS: u16 = 250;
+const RESOLVE_EPSILON_POINTS: u16 = 4;
+const RESOLVE_WORK_PER_CANDIDATE: i64 = 8;
+
+/// Solves for the lexicographic optimum and keeps its state for fast re-solves.
+///
+/// ```
+/// use carrel_matching::instance::InstanceBuilder;
+/// use carrel_matching::optimal::OptimalSolver;
+/// use carrel_matching::rules::Rules;
+///
+/// // Mentee 0 likes both mentors, mentee 1 only mentor A: the optimum matches both.
+/// let mut builder = InstanceBuilder::new(2)?;
+/// let a = builder.add_mentor(1)?;
+/// let b = builder.add_mentor(1)?;
+/// builder.add_candidates(0, &[(a, 900), (b, 600)])?;
+/// builder.add_candidates(1, &[(a, 500)])?;
+/// let instance = builder.build();
+///
+/// let mut solver = OptimalSolver::new(&instance, &Rules::new())?;
+/// let matching = solver.solve();
+/// assert_eq!((matching.matched(), matching.total_score()), (2, 1100));
+/// assert!(solver.verify());
+///
+/// // Mentee 1 declines mentor A: re-solving starts from the previous prices.
+/// solver.decline(1, a)?;
+/// let matching = solver.solve();
+/// assert_eq!(matching.mentor_of(0), Some(a));
+/// assert_eq!(matching.mentor_of(1), None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct OptimalSolver<'a> {
+    instance: &'a Instance,
+    rules: Resolved,
+    added: AddedMentors,
+    reverse: ReverseIndex,
+    places: Places,
+    mentees: MenteeState,
+    big: i64,
+    scale: i64,
+    queue: VecDeque<u32>,
+    solved: bool,
+    // Candidates a re-solve may still visit before it starts over from scratch.
+    work_left: i64,
+}
+
+impl<'a> OptimalSolver<'a> {
+    /// Prepares a solver for `instance` under `rules` (builds the reverse index, O(candidates)).
+    pub fn new(instance: &'a Instance, rules: &Rules) -> Result<Self, RuleError> {
+        let resolved = rules.resolve(instance)?;
+        let mentee_count = instance.mentee_count() as i64;
+        let mut solver = Self {
+            instance,
+            reverse: ReverseIndex::new(instance),
+            places: Places::new(&resolved.free_capacity),
+            mentees: MenteeState::new(instance.mentee_count()),
+            rules: resolved,
+            added: AddedMentors::default(),
+            big: i64::from(MAX_SCORE) * mentee_count + 1,
+            scale: mentee_count + 1,
+            queue: VecDeque::new(),
+            solved: false,
+            work_left: i64::MAX,
+        };
+        for mentee in 0..instance.mentee_count() as u32 {
+            if solver.rules.is_pinned(mentee) {
+                solver.mentees.place[mentee as usize] = OPTED_OUT;
+                solver.mentees.profit[mentee as usize] = PINNED_PROFIT;
+            }
+        }
+        Ok(solver)
+    }
+
+    /// Solves (the first time) or re-solves (after changes) and returns the optimal matching,
+    /// pinned pairs included.
+    ///
+    /// The first call runs every ε round. Later calls start from the previous prices and
+    /// assignment and only let the mentees touched by [`decline`](Self::decline),
+    /// [`forbid`](Self::forbid), [`pin`](Self::pin), [`set_capacity`](Self::set_capacity) or
+    /// [`add_mentor`](Self::add_mentor) bid again, at ε = 1: the result is exact either way.
+    pub fn solve(&mut self) -> Matching {
+        if self.solved && self.resolve() {
+            return self.matching();
+        }
+        if self.solved {
+            self.reset();
+        }
+        {
+            // Prices start where every place is worth its score alone, so the rounds only
+            // have to sort out scores, and then who stays unmatched.
+            let opening = self.big * self.scale;
+            self.places
+                .price
+                .iter_mut()
+                .for_each(|price| *price = opening);
+            (0..self.places.capacity.len() as u32).for_each(|mentor| self.places.refresh(mentor));
+            let mut epsilon = i64::from(OPENING_EPSILON_POINTS) * self.scale;
+            loop {
+                self.round(epsilon, true);
+                if epsilon == 1 {
+                    break;
+                }
+                epsilon = (epsilon / EPSILON_DIVISOR).max(1);
+            }
+            self.solved = true;
+        }
+        self.matching()
+    }
+
+    // Re-solves from the previous state. The released mentees bid first with coarse steps:
+    // at ε = 1 alone, two of them wanting equally good places would raise prices by
+    // 1/SCALE of a point per bid. Gives up (false) once it has done more work than a few
+    // rounds from scratch would, which happens when the changes ripple through the market.
+    fn resolve(&mut self) -> bool {
+        self.work_left = RESOLVE_WORK_PER_CANDIDATE * self.instance.candidate_count() as i64;
+        let mut epsilon = i64::from(RESOLVE_EPSILON_POINTS) * self.scale;
+        self.round(epsilon, false);
+        while epsilon > 1 && self.work_left > 0 {
+            epsilon = (epsilon / EPSILON_DIVISOR).max(1);
+            self.round(epsilon, true);
+        }
+        let done = self.work_left > 0;
+        self.work_left = i64::MAX;
+        done
+    }
+
+    // Forgets prices and assignments, keeping the rules, for a solve from scratch.
+    fn reset(&mut self) {
+        self.queue.clear();
+        self.places.price.iter_mut().for_each(|price| *price = 0);
+        self.places
+            .holder
+            .iter_mut()
+            .for_each(|holder| *holder = NONE);
+        for mentee in 0..self.instance.mentee_count() as u32 {
+            let pinned = self.rules.is_pinned(mentee);
+            let m = mentee as usize;
+            self.mentees.place[m] = if pinned { OPTED_OUT } else { NONE };
+            self.mentees.profit[m] = if pinned { PINNED_PROFIT } else { 0 };
+        }
+        self.solved = false;
+    }
+
+    /// The mentee declined the mentor: the pair becomes forbidden and, if they were matched,
+    /// the mentee returns to the pool. A pinned pair is unpinned first. Same as
+    /// [`forbid`](Self::forbid).
+    pub fn decline(&mut self, mentee: u32, mentor: u32) -> Result<(), RuleError> {
+        self.forbid(mentee, mentor)
+    }
+
+    /// Forbids a pair from now on. Forbidding an unlisted pair has no effect.
+    pub fn forbid(&mut self, mentee: u32, mentor: u32) -> Result<(), RuleError> {
+        self.check_range(mentee, mentor)?;
+        if self.pinned_mentor(mentee) == Some(mentor) {
+            self.unpin(mentee);
+        }
+        if let Some(edge) = self.instance.edge(mentee, mentor) {
+            self.rules.forbid(edge, mentee, mentor);
+        }
+        self.added.remove(mentee, mentor);
+        if self.mentor_of(mentee) == Some(mentor) {
+            self.release(mentee);
+        }
+        Ok(())
+    }
+
+    /// Pins a listed pair: the mentee leaves the pool and takes one of the mentor's places.
+    pub fn pin(&mut self, mentee: u32, mentor: u32) -> Result<(), RuleError> {
+        self.check_range(mentee, mentor)?;
+        if mentor as usize >= self.instance.mentor_count() {
+            return Err(RuleError::PinNotCandidate { mentee, mentor });
+        }
+        if self.rules.is_pinned(mentee) {
+            return Err(RuleError::PinnedTwice { mentee });
+        }
+        if self.places.capacity[mentor as usize] == 0 {
+            return Err(RuleError::OverCapacity { mentor });
+        }
+        self.rules.add_pin(self.instance, mentee, mentor)?;
+        if self.mentees.place[mentee as usize] < OPTED_OUT {
+            self.release(mentee);
+        }
+        self.queue.retain(|&m| m != mentee);
+        self.mentees.place[mentee as usize] = OPTED_OUT;
+        self.mentees.profit[mentee as usize] = PINNED_PROFIT;
+        let capacity = self.places.capacity[mentor as usize] - 1;
+        self.shrink(mentor, capacity);
+        Ok(())
+    }
+
+    /// Changes the number of places a mentor offers besides its pinned mentees, `0..=5`
+    /// (0 withdraws the mentor). Values above 5 are treated as 5.
+    pub fn set_capacity(&mut self, mentor: u32, capacity: u8) -> Result<(), RuleError> {
+        if mentor as usize >= self.places.capacity.len() {
+            return Err(RuleError::OutOfRange { mentee: 0, mentor });
+        }
+        let capacity = capacity.min(MAX_CAPACITY);
+        let current = self.places.capacity[mentor as usize];
+        if capacity < current {
+            self.shrink(mentor, capacity);
+        } else if capacity > current {
+            self.grow(mentor, capacity);
+        }
+        Ok(())
+    }
+
+    /// Adds a mentor who joined after the candidates were built, with its capacity (`1..=5`)
+    /// and its candidates `(mentee, score)`, and returns its index (the next one after the
+    /// instance's mentors). Mentees that would now rather have this mentor bid again at the
+    /// next [`solve`](Self::solve).
+    pub fn add_mentor(
+        &mut self,
+        capacity: u8,
+        candidates: &[(u32, u16)],
+    ) -> Result<u32, RuleError> {
+        let mentor = self.places.capacity.len() as u32;
+        if let Some(&(mentee, _)) = candidates
+            .iter()
+            .find(|(m, _)| *m as usize >= self.instance.mentee_count())
+        {
+            return Err(RuleError::OutOfRange { mentee, mentor });
+        }
+        self.places.add_mentor();
+        self.added.add(mentor, candidates);
+        self.grow(mentor, capacity.clamp(1, MAX_CAPACITY));
+        Ok(mentor)
+    }
+
+    /// Checks the optimality certificate of the current state in O(candidates): every place
+    /// is held by at most one mentee, every mentee is within ε = 1 of its best option, and
+    /// every empty place is free. True after [`solve`](Self::solve).
+    pub fn verify(&self) -> bool {
+        let places = &self.places;
+        for mentor in 0..places.capacity.len() {
+            for seat in places.seats(mentor as u32) {
+                let holder = places.holder[seat];
+                if holder == NONE && places.price[seat] != 0 {
+                    return false;
+                }
+                if holder != NONE && self.mentees.place[holder as usize] != seat as u32 {
+                    return false;
+                }
+            }
+        }
+        (0..self.instance.mentee_count() as u32).all(|mentee| self.within_epsilon(mentee, 1))
+    }
+
+    fn within_epsilon(&self, mentee: u32, epsilon: i64) -> bool {
+        let place = self.mentees.place[mentee as usize];
+        if self.rules.is_pinned(mentee) {
+            return true;
+        }
+        if place == NONE {
+            return false;
+        }
+        let best = self.best_alternative(mentee, place);
+        self.mentees.profit[mentee as usize] >= best - epsilon
+    }
+
+    // The mentee's best profit over every place other than `own` (and staying unmatched).
+    fn best_alternative(&self, mentee: u32, own: u32) -> i64 {
+        let own_mentor = if own < OPTED_OUT {
+            own / SEATS as u32
+        } else {
+            NONE
+        };
+        let mut best = 0;
+        self.for_each_candidate(mentee, |mentor, score| {
+            let places = &self.places;
+            let price = if mentor == own_mentor {
+                if places.cheapest_seat[mentor as usize] as u32 == own % SEATS as u32 {
+                    places.second[mentor as usize]
+                } else {
+                    places.cheapest[mentor as usize]
+                }
+            } else {
+                places.cheapest[mentor as usize]
+            };
+            if price != UNPRICED {
+                best = best.max(self.worth(score) - price);
+            }
+        });
+        best
+    }
+
+    // One ε round: release mentees that are no longer within ε, let everyone unassigned bid,
+    // then free or refill the empty places that still have a price.
+    fn round(&mut self, epsilon: i64, recheck: bool) {
+        if recheck {
+            for mentee in 0..self.instance.mentee_count() as u32 {
+                if self.mentees.place[mentee as usize] == NONE {
+                    self.queue.push_back(mentee);
+                } else if !self.within_epsilon(mentee, epsilon) {
+                    self.release(mentee);
+                }
+            }
+        }
+        while let Some(mentee) = self.queue.pop_front() {
+            // A mentee can be queued twice (released, then found unassigned by a recheck).
+            if self.mentees.place[mentee as usize] == NONE {
+                self.work_left -= self.instance.range(mentee).len() as i64 + 1;
+                self.bid(mentee, epsilon);
+            }
+            if self.work_left <= 0 {
+                return;
+            }
+        }
+        self.reverse_round(epsilon);
+    }
+
+    fn bid(&mut self, mentee: u32, epsilon: i64) {
+        let mut best = i64::MIN;
+        let mut second = 0;
+        let mut choice = (NONE, 0);
+        self.for_each_candidate(mentee, |mentor, score| {
+            let price = self.places.cheapest[mentor as usize];
+            if price == UNPRICED {
+                return;
+            }
+            let profit = self.worth(score) - price;
+            if profit > best {
+                second = second.max(best);
+                best = profit;
+                choice = (mentor, score);
+            } else if profit > second {
+                second = profit;
+            }
+        });
+
+        let (mentor, score) = choice;
+        if mentor == NONE || best <= 0 {
+            self.mentees.place[mentee as usize] = OPTED_OUT;
+            self.mentees.profit[mentee as usize] = 0;
+            return;
+        }
+        let worth = self.worth(score);
+        let next_seat_price = self.places.second[mentor as usize];
+        if next_seat_price != UNPRICED {
+            second = second.max(worth - next_seat_price);
+        }
+        let seat = self.places.cheapest_seat(mentor);
+        let price = worth - second + epsilon;
+        let displaced = self.places.holder[seat];
+        if displaced != NONE {
+            self.mentees.place[displaced as usize] = NONE;
+            self.queue.push_back(displaced);
+        }
+        self.assign(mentee, seat, price, score);
+    }
+
+    fn reverse_round(&mut self, epsilon: i64) {
+        let mut empty: Vec<u32> = Vec::new();
+        for mentor in 0..self.places.capacity.len() as u32 {
+            for seat in self.places.seats(mentor) {
+                if self.places.holder[seat] == NONE && self.places.price[seat] > 0 {
+                    empty.push(seat as u32);
+                }
+            }
+        }
+        while let Some(seat) = empty.pop() {
+            if self.work_left <= 0 {
+                return;
+            }
+            let seat = seat as usize;
+            if self.places.holder[seat] != NONE || self.places.price[seat] <= 0 {
+                continue;
+            }
+            if let Some(vacated) = self.reverse_bid(seat, epsilon) {
+                empty.push(vacated);
+            }
+        }
+    }
+
+    // An empty place with a price looks for the mentee who gains most by moving in. Returns
+    // the place that mentee left, if it still has a price to settle.
+    fn reverse_bid(&mut self, seat: usize, epsilon: i64) -> Option<u32> {
+        let mentor = (seat / SEATS) as u32;
+        self.work_left -= self.reverse.range(mentor).len() as i64 + 1;
+        let mut best = i64::MIN;
+        let mut second = i64::MIN;
+        let mut choice = (NONE, 0);
+        // No mentee waits during reverse steps, and pinned ones carry PINNED_PROFIT.
+        self.for_each_interested(mentor, |mentee, score| {
+            let gain = self.worth(score) - self.mentees.profit[mentee as usize];
+            if gain > best {
+                second = best;
+                best = gain;
+                choice = (mentee, score);
+            } else if gain > second {
+                second = gain;
+            }
+        });
+
+        let (mentee, score) = choice;
+        if mentee == NONE || best <= epsilon {
+            self.places.price[seat] = 0;
+            self.places.refresh(mentor);
+            return None;
+        }
+        let price = second.saturating_sub(epsilon).max(0);
+        let left = self.mentees.place[mentee as usize];
+        if left < OPTED_OUT {
+            self.places.holder[left as usize] = NONE;
+            self.places.refresh(left / SEATS as u32);
+        }
+        self.assign(mentee, seat, price, score);
+        (left < OPTED_OUT && self.places.price[left as usize] > 0).then_some(left)
+    }
+
+    fn assign(&mut self, mentee: u32, seat: usize, price: i64, score: u16) {
+        self.places.holder[seat] = mentee;
+        self.places.price[seat] = price;
+        self.places.refresh((seat / SEATS) as u32);
+        self.mentees.place[mentee as usize] = seat as u32;
+        self.mentees.profit[mentee as usize] = self.worth(score) - price;
+        self.mentees.score[mentee as usize] = score;
+    }
+
+    // Returns the mentee to the pool; its place keeps its price until the reverse step.
+    fn release(&mut self, mentee: u32) {
+        let place = self.mentees.place[mentee as usize];
+        if place < OPTED_OUT {
+            self.places.holder[place as usize] = NONE;
+        }
+        if place != NONE {
+            self.mentees.place[mentee as usize] = NONE;
+            self.queue.push_back(mentee);
+        }
+    }
+
+    fn unpin(&mut self, mentee: u32) {
+        let edge = self.rules.pinned_edge[mentee as usize] as usize;
+        let mentor = self.instance.edge_mentors()[edge];
+        self.rules.pinned_edge[mentee as usize] = NONE;
+        self.rules.free_capacity[mentor as usize] += 1;
+        self.mentees.place[mentee as usize] = NONE;
+        self.queue.push_back(mentee);
+        let capacity = self.places.capacity[mentor as usize] + 1;
+        self.grow(mentor, capacity.min(MAX_CAPACITY));
+    }
+
+    // Removes the cheapest places first; their holders return to the pool. Removing an
+    // option never puts anyone else outside ε.
+    fn shrink(&mut self, mentor: u32, capacity: u8) {
+        while self.places.capacity[mentor as usize] > capacity {
+            let seat = self.places.cheapest_seat(mentor);
+            let last = self.places.seats(mentor).end - 1;
+            let holder = self.places.holder[seat];
+            if holder != NONE {
+                self.release(holder);
+            }
+            self.places.swap(seat, last);
+            let moved = self.places.holder[seat];
+            if moved != NONE {
+                self.mentees.place[moved as usize] = seat as u32;
+            }
+            self.places.holder[last] = NONE;
+            self.places.price[last] = 0;
+            self.places.capacity[mentor as usize] -= 1;
+            self.places.refresh(mentor);
+        }
+    }
+
+    // New places start free, which may put interested mentees outside ε: they bid again.
+    fn grow(&mut self, mentor: u32, capacity: u8) {
+        while self.places.capacity[mentor as usize] < capacity {
+            let seat = self.places.seats(mentor).end;
+            self.places.holder[seat] = NONE;
+            self.places.price[seat] = 0;
+            self.places.capacity[mentor as usize] += 1;
+        }
+        self.places.refresh(mentor);
+        let mut outside = Vec::new();
+        self.for_each_interested(mentor, |mentee, score| {
+            let place = self.mentees.place[mentee as usize];
+            let profit = self.mentees.profit[mentee as usize];
+            if place != NONE && profit != PINNED_PROFIT && self.worth(score) > profit + 1 {
+                outside.push(mentee);
+            }
+        });
+        for mentee in outside {
+            self.release(mentee);
+        }
+    }
+
+    fn matching(&self) -> Matching {
+        let edge_mentors = self.instance.edge_mentors();
+        let edge_scores = self.instance.edge_scores();
+        Matching::from_assignment((0..self.instance.mentee_count()).map(|mentee| {
+            let pinned = self.rules.pinned_edge[mentee];
+            if pinned != NONE {
+                return (edge_mentors[pinned as usize], edge_scores[pinned as usize]);
+            }
+            let place = self.mentees.place[mentee];
+            if place < OPTED_OUT {
+                (place / SEATS as u32, self.mentees.score[mentee])
+            } else {
+                (NONE, 0)
+            }
+        }))
+    }
+
+    fn mentor_of(&self, mentee: u32) -> Option<u32> {
+        let place = self.mentees.place[mentee as usize];
+        (place < OPTED_OUT).then_some(place / SEATS as u32)
+    }
+
+    fn pinned_mentor(&self, mentee: u32) -> Option<u32> {
+        let edge = self.rules.pinned_edge[mentee as usize];
+        (edge != NONE).then(|| self.instance.edge_mentors()[edge as usize])
+    }
+
+    fn check_range(&self, mentee: u32, mentor: u32) -> Result<(), RuleError> {
+        if mentee as usize >= self.instance.mentee_count()
+            || mentor as usize >= self.places.capacity.len()
+        {
+            return Err(RuleError::OutOfRange { mentee, mentor });
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn worth(&self, score: u16) -> i64 {
+        (i64::from(score) + self.big) * self.scale
+    }
+
+    // Calls `visit(mentor, score)` for each allowed candidate of the mentee.
+    #[inline]
+    fn for_each_candidate(&self, mentee: u32, mut visit: impl FnMut(u32, u16)) {
+        let range = self.instance.range(mentee);
+        let mentors = &self.instance.edge_mentors()[range.clone()];
+        let scores = &self.instance.edge_scores()[range.clone()];
+        if self.rules.forbidden_pairs.is_empty() {
+            mentors
+                .iter()
+                .zip(scores)
+                .for_each(|(&mentor, &score)| visit(mentor, score));
+        } else {
+            for (offset, (&mentor, &score)) in mentors.iter().zip(scores).enumerate() {
+                if !self.rules.forbidden_edges.contains(range.start + offset) {
+                    visit(mentor, score);
+                }
+            }
+        }
+        if !self.added.by_mentee.is_empty() {
+            if let Some(list) = self.added.by_mentee.get(&mentee) {
+                list.iter()
+                    .for_each(|&(mentor, score)| visit(mentor, score));
+            }
+        }
+    }
+
+    // Calls `visit(mentee, score)` for each mentee that may take this mentor, pinned and
+    // waiting mentees included: callers tell them apart by their state.
+    #[inline]
+    fn for_each_interested(&self, mentor: u32, mut visit: impl FnMut(u32, u16)) {
+        if !self.added.by_mentor.is_empty() {
+            if let Some(list) = self.added.by_mentor.get(&mentor) {
+                list.iter()
+                    .for_each(|&(mentee, score)| visit(mentee, score));
+                return;
+            }
+        }
+        let mentees = self.reverse.mentees(mentor);
+        let scores = self.reverse.scores(mentor);
+        if self.rules.forbidden_pairs.is_empty() {
+            mentees
+                .iter()
+                .zip(scores)
+                .for_each(|(&mentee, &score)| visit(mentee, score));
+        } else {
+            for (&mentee, &score) in mentees.iter().zip(scores) {
+                if !self.rules.is_forbidden(mentee, mentor) {
+                    visit(mentee, score);
+                }
+            }
+        }
+    }
+}
+
+// Places of every mentor, `SEATS` slots each of which the first `capacity` are open.
+#[derive(Debug)]
+struct Places {
+    capacity: Vec<u8>,
+    price: Vec<i64>,
+    holder: Vec<u32>,
+    // The cheapest open place of each mentor and the second-cheapest price, cached because
+    // every bid reads them for every candidate.
+    cheapest: Vec<i64>,
+    cheapest_seat: Vec<u8>,
+    second: Vec<i64>,
+}
+
+impl Places {
+    fn new(capacities: &[u8]) -> Self {
+        let mentors = capacities.len();
+        let mut places = Self {
+            capacity: capacities.to_vec(),
+            price: vec![0; mentors * SEATS],
+            holder: vec![NONE; mentors * SEATS],
+            cheapest: vec![0; mentors],
+            cheapest_seat: vec![0; mentors],
+            second: vec![0; mentors],
+        };
+        for mentor in 0..mentors as u32 {
+            places.refresh(mentor);
+        }
+        places
+    }
+
+    fn add_mentor(&mut self) {
+        self.capacity.push(0);
+        self.price.extend([0; SEATS]);
+        self.holder.extend([NONE; SEATS]);
+        self.cheapest.push(UNPRICED);
+        self.cheapest_seat.push(0);
+        self.second.push(UNPRICED);
+    }
+
+    fn seats(&self, mentor: u32) -> std::ops::Range<usize> {
+        let start = mentor as usize * SEATS;
+        start..start + usize::from(self.capacity[mentor as usize])
+    }
+
+    fn cheapest_seat(&self, mentor: u32) -> usize {
+        mentor as usize * SEATS + usize::from(self.cheapest_seat[mentor as usize])
+    }
+
+    fn swap(&mut self, a: usize, b: usize) {
+        self.price.swap(a, b);
+        self.holder.swap(a, b);
+    }
+
+    fn refresh(&mut self, mentor: u32) {
+        let (mut first, mut second, mut first_seat) = (UNPRICED, UNPRICED, 0);
+        let start = mentor as usize * SEATS;
+        for (offset, &price) in self.price[self.seats(mentor)].iter().enumerate() {
+            if price < first {
+                second = first;
+                first = price;
+                first_seat = offset;
+            } else if price < second {
+                second = price;
+            }
+        }
+        debug_assert!(first_seat < SEATS && start + first_seat < self.price.len());
+        let j = mentor as usize;
+        self.cheapest[j] = first;
+        self.second[j] = second;
+        self.cheapest_seat[j] = first_seat as u8;
+    }
+}
+
+#[derive(Debug)]
+struct MenteeState {
+    // The held place, OPTED_OUT (unmatched by choice, or pinned), or NONE (waiting to bid).
+    place: Vec<u32>,
+    // Worth minus the place's price, fixed while the place is held.
+    profit: Vec<i64>,
+    score: Vec<u16>,
+}
+
+impl MenteeState {
+    fn new(mentees: usize) -> Self {
+        Self {
+            place: vec![NONE; mentees],
+            profit: vec![0; mentees],
+            score: vec![0; mentees],
+        }
+    }
+}
+
+// The candidates grouped by mentor, for reverse steps.
+#[derive(Debug)]
+struct ReverseIndex {
+    offsets: Vec<u32>,
+    mentees: Vec<u32>,
+    scores: Vec<u16>,
+}
+
+impl ReverseIndex {
+    fn new(instance: &Instance) -> Self {
+        let mentors = instance.edge_mentors();
+        let mut offsets = vec![0u32; instance.mentor_count() + 1];
+        for &mentor in mentors {
+            offsets[mentor as usize + 1] += 1;
+        }
+        for j in 0..instance.mentor_count() {
+            offsets[j + 1] += offsets[j];
+        }
+        let mut fill = offsets.clone();
+        let mut mentees = vec![0u32; mentors.len()];
+        let mut scores = vec![0u16; mentors.len()];
+        for mentee in 0..instance.mentee_count() as u32 {
+            for edge in instance.range(mentee) {
+                let slot = &mut fill[mentors[edge] as usize];
+                mentees[*slot as usize] = mentee;
+                scores[*slot as usize] = instance.edge_scores()[edge];
+                *slot += 1;
+            }
+        }
+        Self {
+            offsets,
+            mentees,
+            scores,
+        }
+    }
+
+    fn range(&self, mentor: u32) -> std::ops::Range<usize> {
+        let j = mentor as usize;
+        match (self.offsets.get(j), self.offsets.get(j + 1)) {
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
+        }
+    }
+
+    fn mentees(&self, mentor: u32) -> &[u32] {
+        &self.mentees[self.range(mentor)]
+    }
+
+    fn scores(&self, mentor: u32) -> &[u16] {
+        &self.scores[self.range(mentor)]
+    }
+}
+
+// Candidates of mentors added after the instance was built.
+#[derive(Debug, Default)]
+struct AddedMentors {
+    by_mentee: HashMap<u32, Vec<(u32, u16)>>,
+    by_mentor: HashMap<u32, Vec<(u32, u16)>>,
+}
+
+impl AddedMentors {
+    fn add(&mut self, mentor: u32, candidates: &[(u32, u16)]) {
+        for &(mentee, score) in candidates {
+            let score = score.min(MAX_SCORE);
+            self.by_mentee
+                .entry(mentee)
+                .or_default()
+                .push((mentor, score));
+            self.by_mentor
+                .entry(mentor)
+                .or_default()
+                .push((mentee, score));
+        }
+    }
+
+    fn remove(&mut self, mentee: u32, mentor: u32) {
+        if let Some(list) = self.by_mentee.get_mut(&mentee) {
+            list.retain(|&(m, _)| m != mentor);
+        }
+        if let Some(list) = self.by_mentor.get_mut(&mentor) {
+            list.retain(|&(m, _)| m != mentee);
+        }
+    }
+}

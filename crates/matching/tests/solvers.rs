@@ -1,0 +1,242 @@
+//! Property tests: both solvers against brute force and a naive reference, on small
+//! random instances, with pins and forbids.
+#![allow(clippy::unwrap_used)]
+
+use carrel_matching::instance::{Instance, InstanceBuilder};
+use carrel_matching::matching::{Matching, Report};
+use carrel_matching::optimal::OptimalSolver;
+use carrel_matching::rules::Rules;
+use carrel_matching::stable::solve_stable;
+use proptest::prelude::*;
+
+// A small instance: capacities, and per mentee a list of (mentor, score).
+fn instance_strategy() -> impl Strategy<Value = (Vec<u8>, Vec<Vec<(u32, u16)>>)> {
+    (1usize..=4, 1usize..=7).prop_flat_map(|(mentors, mentees)| {
+        let capacities = proptest::collection::vec(1u8..=2, mentors);
+        let list = proptest::collection::btree_map(0..mentors as u32, 0u16..=5, 0..=mentors);
+        let lists = proptest::collection::vec(list, mentees)
+            .prop_map(|lists| lists.into_iter().map(|l| l.into_iter().collect()).collect());
+        (capacities, lists)
+    })
+}
+
+fn build(capacities: &[u8], lists: &[Vec<(u32, u16)>]) -> Instance {
+    let mut builder = InstanceBuilder::new(lists.len()).unwrap();
+    for &capacity in capacities {
+        builder.add_mentor(capacity).unwrap();
+    }
+    for (mentee, list) in lists.iter().enumerate() {
+        builder.add_candidates(mentee as u32, list).unwrap();
+    }
+    builder.build()
+}
+
+// The lexicographic optimum by trying every assignment.
+fn brute_force(instance: &Instance, rules: &Rules) -> (usize, u64) {
+    fn go(
+        instance: &Instance,
+        rules: &Rules,
+        mentee: u32,
+        load: &mut Vec<u8>,
+        matched: usize,
+        total: u64,
+    ) -> (usize, u64) {
+        if mentee as usize == instance.mentee_count() {
+            return (matched, total);
+        }
+        let pinned = rules
+            .pinned()
+            .iter()
+            .find(|(m, _)| *m == mentee)
+            .map(|&(_, j)| j);
+        let mut best = (0, 0);
+        if pinned.is_none() {
+            best = go(instance, rules, mentee + 1, load, matched, total);
+        }
+        for candidate in instance.candidates(mentee) {
+            let j = candidate.mentor as usize;
+            let forbidden = rules.forbidden().contains(&(mentee, candidate.mentor));
+            if forbidden || pinned.is_some_and(|p| p != candidate.mentor) {
+                continue;
+            }
+            if load[j] < instance.capacities()[j] {
+                load[j] += 1;
+                let option = go(
+                    instance,
+                    rules,
+                    mentee + 1,
+                    load,
+                    matched + 1,
+                    total + u64::from(candidate.score),
+                );
+                best = best.max(option);
+                load[j] -= 1;
+            }
+        }
+        best
+    }
+    go(
+        instance,
+        rules,
+        0,
+        &mut vec![0; instance.mentor_count()],
+        0,
+        0,
+    )
+}
+
+// Deferred acceptance written the textbook way, round by round, as a reference.
+fn reference_stable(instance: &Instance, rules: &Rules) -> Vec<Option<u32>> {
+    let n = instance.mentee_count();
+    let mut capacity: Vec<usize> = instance
+        .capacities()
+        .iter()
+        .map(|&c| usize::from(c))
+        .collect();
+    let mut result = vec![None; n];
+    for &(mentee, mentor) in rules.pinned() {
+        result[mentee as usize] = Some(mentor);
+        capacity[mentor as usize] -= 1;
+    }
+    let lists: Vec<Vec<(u32, u16)>> = (0..n as u32)
+        .map(|i| {
+            instance
+                .candidates(i)
+                .filter(|c| !rules.forbidden().contains(&(i, c.mentor)))
+                .map(|c| (c.mentor, c.score))
+                .collect()
+        })
+        .collect();
+    let mut next = vec![0usize; n];
+    let mut held: Vec<Vec<(u16, u32)>> = vec![Vec::new(); instance.mentor_count()];
+    loop {
+        let mut proposed = false;
+        for i in 0..n {
+            let pinned = rules.pinned().iter().any(|(m, _)| *m as usize == i);
+            let holding = held.iter().any(|h| h.iter().any(|&(_, m)| m as usize == i));
+            if pinned || holding || next[i] >= lists[i].len() {
+                continue;
+            }
+            let (mentor, score) = lists[i][next[i]];
+            next[i] += 1;
+            proposed = true;
+            let seats = &mut held[mentor as usize];
+            seats.push((score, i as u32));
+            // Mentors keep the highest scores, then the lowest mentee ids.
+            seats.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            seats.truncate(capacity[mentor as usize]);
+        }
+        if !proposed {
+            break;
+        }
+    }
+    for (mentor, seats) in held.iter().enumerate() {
+        for &(_, mentee) in seats {
+            result[mentee as usize] = Some(mentor as u32);
+        }
+    }
+    result
+}
+
+fn respects(instance: &Instance, rules: &Rules, matching: &Matching) -> bool {
+    let mut load = vec![0u8; instance.mentor_count()];
+    for (mentee, mentor, score) in matching.pairs() {
+        load[mentor as usize] += 1;
+        if instance.score(mentee, mentor) != Some(score)
+            || rules.forbidden().contains(&(mentee, mentor))
+        {
+            return false;
+        }
+    }
+    let pins_hold = rules
+        .pinned()
+        .iter()
+        .all(|&(m, j)| matching.mentor_of(m) == Some(j));
+    pins_hold && load.iter().zip(instance.capacities()).all(|(l, c)| l <= c)
+}
+
+// Random pins (first candidate of some mentees, within capacity) and forbids.
+fn rules_for(instance: &Instance, seed: u64) -> Rules {
+    let mut rules = Rules::new();
+    let mut room: Vec<u8> = instance.capacities().to_vec();
+    for mentee in 0..instance.mentee_count() as u32 {
+        let roll = (seed >> (mentee % 16 * 4)) & 0xf;
+        let Some(first) = instance.candidates(mentee).next() else {
+            continue;
+        };
+        if roll == 0 && room[first.mentor as usize] > 0 {
+            room[first.mentor as usize] -= 1;
+            rules = rules.pin(mentee, first.mentor);
+        } else if roll == 1 {
+            rules = rules.forbid(mentee, first.mentor);
+        }
+    }
+    rules
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn optimal_equals_brute_force(
+        (capacities, lists) in instance_strategy(),
+        seed in any::<u64>(),
+    ) {
+        let instance = build(&capacities, &lists);
+        let rules = rules_for(&instance, seed);
+        let mut solver = OptimalSolver::new(&instance, &rules).unwrap();
+        let matching = solver.solve();
+        let expected = brute_force(&instance, &rules);
+        prop_assert_eq!((matching.matched(), matching.total_score()), expected);
+        prop_assert!(respects(&instance, &rules, &matching));
+        prop_assert!(solver.verify());
+    }
+
+    #[test]
+    fn stable_is_the_mentee_optimal_stable_matching(
+        (capacities, lists) in instance_strategy(),
+        seed in any::<u64>(),
+    ) {
+        let instance = build(&capacities, &lists);
+        let rules = rules_for(&instance, seed);
+        let matching = solve_stable(&instance, &rules).unwrap();
+        let report = Report::new(&instance, &matching, &rules, None).unwrap();
+        prop_assert_eq!(report.blocking_pairs, 0);
+        prop_assert!(respects(&instance, &rules, &matching));
+        let expected = reference_stable(&instance, &rules);
+        let got: Vec<Option<u32>> =
+            (0..instance.mentee_count() as u32).map(|m| matching.mentor_of(m)).collect();
+        prop_assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn resolving_after_declines_equals_solving_from_scratch(
+        (capacities, lists) in instance_strategy(),
+        picks in proptest::collection::vec(any::<prop::sample::Index>(), 1..4),
+        extra in 0u8..=3,
+    ) {
+        let instance = build(&capacities, &lists);
+        let mut solver = OptimalSolver::new(&instance, &Rules::new()).unwrap();
+        let first = solver.solve();
+        let pairs: Vec<(u32, u32, u16)> = first.pairs().collect();
+        let mut rules = Rules::new();
+        if !pairs.is_empty() {
+            for pick in &picks {
+                let (mentee, mentor, _) = pairs[pick.index(pairs.len())];
+                solver.decline(mentee, mentor).unwrap();
+                rules = rules.forbid(mentee, mentor);
+            }
+        }
+        solver.set_capacity(0, extra).unwrap();
+        let resolved = solver.solve();
+        prop_assert!(solver.verify());
+
+        let mut scratch = OptimalSolver::new(&instance, &rules).unwrap();
+        scratch.set_capacity(0, extra).unwrap();
+        let expected = scratch.solve();
+        prop_assert_eq!(
+            (resolved.matched(), resolved.total_score()),
+            (expected.matched(), expected.total_score())
+        );
+    }
+}
