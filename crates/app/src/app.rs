@@ -26,6 +26,7 @@ pub fn routes() -> Routes {
         .merge(crate::people::routes())
         .merge(crate::network::routes())
         .merge(crate::admin::routes())
+        .merge(crate::cycles::routes())
         .get("/healthz", healthz)
         .get("/metrics", metrics)
         .get("/static/carrel.css", pages::stylesheet)
@@ -89,7 +90,9 @@ pub async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 
 /// The periodic tasks of every feature.
 pub fn scheduled_tasks() -> Vec<Task> {
-    Vec::new()
+    let mut tasks = Vec::new();
+    tasks.extend(crate::cycles::scheduled_tasks());
+    tasks
 }
 
 async fn shutdown_signal() {

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod app;
+pub mod cycles;
 pub mod demo;
 pub mod home;
 pub mod network;

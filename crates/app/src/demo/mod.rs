@@ -123,6 +123,7 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<usize> {
 
     let members = generate(&regions, &topics, scale, seed, first_id);
     insert(db, &members, &hash).await?;
+    crate::cycles::demo::build(db, scale, seed).await?;
     tracing::info!(people = members.len(), "demo network built");
     Ok(members.len())
 }

@@ -26,6 +26,7 @@ struct HomePage {
     roles: Vec<&'static str>,
     waiting_approval: Option<usize>,
     regions_without_coordinator: Option<Vec<String>>,
+    proposals: Vec<crate::cycles::proposals::Proposal>,
 }
 
 async fn home(
@@ -39,6 +40,7 @@ async fn home(
             roles: Vec::new(),
             waiting_approval: None,
             regions_without_coordinator: None,
+            proposals: Vec::new(),
         };
         return render(&empty);
     };
@@ -58,11 +60,13 @@ async fn home(
     } else {
         None
     };
+    let proposals = crate::cycles::proposals::of_person(&state.db, viewer.person_id).await?;
     render(&HomePage {
         page,
         roles,
         waiting_approval,
         regions_without_coordinator,
+        proposals,
     })
 }
 

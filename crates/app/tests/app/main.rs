@@ -7,6 +7,7 @@
 
 mod access;
 mod accounts;
+mod cycles;
 mod harness;
 mod mail;
 mod people;
