@@ -702,7 +702,7 @@ pub async fn list_applications(
             "SELECT a.person_id, p.name, p.stage, r.code AS region_code, \
              COALESCE((SELECT STRING_AGG(t.name, ', ' ORDER BY n.rank) FROM application_needs n \
                JOIN topics t ON t.id = n.topic_id WHERE n.application_id = a.id), '') AS topics, \
-             0 AS capacity, a.affinity, a.submitted_at \
+             CAST(0 AS BIGINT) AS capacity, a.affinity, a.submitted_at \
              FROM applications a JOIN people p ON p.id = a.person_id \
              LEFT JOIN regions r ON r.id = p.region_id \
              WHERE a.cycle_id = $1 ORDER BY a.submitted_at, a.id LIMIT $2 OFFSET $3",
@@ -749,10 +749,12 @@ pub async fn counts(db: &Db, cycle_id: i64) -> Result<(i64, i64, i64), sqlx::Err
             .await
     })?;
     let (offers, places): (i64, Option<i64>) = on_db!(db, |pool| {
-        sqlx::query_as("SELECT COUNT(*), SUM(capacity) FROM offers WHERE cycle_id = $1")
-            .bind(cycle_id)
-            .fetch_one(pool)
-            .await
+        sqlx::query_as(
+            "SELECT COUNT(*), CAST(SUM(capacity) AS BIGINT) FROM offers WHERE cycle_id = $1",
+        )
+        .bind(cycle_id)
+        .fetch_one(pool)
+        .await
     })?;
     Ok((applications, offers, places.unwrap_or(0)))
 }

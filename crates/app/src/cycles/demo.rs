@@ -21,7 +21,7 @@ use crate::platform::db::{now, Db};
 
 /// Builds the demo's cycles over the demo network.
 pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<()> {
-    let mut dice = SplitMix64::new(seed ^ 0xC1C1_E5);
+    let mut dice = SplitMix64::new(seed ^ 0x00C1_C1E5);
     let people = Members::load(db).await?;
     let admin = people.admin;
     let today = now().date_naive();
