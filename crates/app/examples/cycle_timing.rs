@@ -45,6 +45,16 @@ async fn main() -> anyhow::Result<()> {
     let inputs = engine::load(&db, &national, &topics, engine::Only::All).await?;
     let load = started.elapsed();
     let started = Instant::now();
+    let candidates = inputs.candidates()?;
+    let search = started.elapsed();
+    let rules = carrel_matching::rules::Rules::new();
+    let started = Instant::now();
+    carrel_matching::optimal::OptimalSolver::new(&candidates.instance, &rules)?.solve();
+    let optimal = started.elapsed();
+    let started = Instant::now();
+    carrel_matching::stable::solve_stable(&candidates.instance, &rules)?;
+    let stable = started.elapsed();
+    let started = Instant::now();
     let outcome = matching::solve(&inputs, &[])?;
     let bare = started.elapsed();
     println!(
@@ -54,12 +64,24 @@ async fn main() -> anyhow::Result<()> {
         outcome.summary.candidates
     );
     println!("load_seconds {:.3}", load.as_secs_f64());
-    println!("bare_engine_seconds {:.3} (candidates and both solvers)", bare.as_secs_f64());
+    println!(
+        "engine_parts_seconds search {:.3} optimal {:.3} stable {:.3}",
+        search.as_secs_f64(),
+        optimal.as_secs_f64(),
+        stable.as_secs_f64()
+    );
+    println!(
+        "bare_engine_seconds {:.3} (search, both solvers and their figures)",
+        bare.as_secs_f64()
+    );
 
     let started = Instant::now();
     matching::run(&db, &national, &topics, 1).await?;
     let run = started.elapsed();
-    println!("run_matching_seconds {:.3} (load, engine, store both proposals)", run.as_secs_f64());
+    println!(
+        "run_matching_seconds {:.3} (load, engine, store both proposals)",
+        run.as_secs_f64()
+    );
 
     let state = AppState::new(db.clone(), config);
     let router = carrel_app::app::router(state);
@@ -80,7 +102,10 @@ async fn send(router: &axum::Router, request: Request<Body>) -> (u16, Vec<String
     let mut request = request;
     request
         .extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 9))));
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            9,
+        ))));
     let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     let cookies = response

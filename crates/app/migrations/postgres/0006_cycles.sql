@@ -54,6 +54,8 @@ CREATE TABLE applications (
 );
 
 CREATE INDEX applications_person ON applications (person_id);
+-- The waitlist and the matching page list a cycle's applications in order of submission.
+CREATE INDEX applications_order ON applications (cycle_id, submitted_at, id);
 
 CREATE TABLE application_needs (
     application_id BIGINT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
