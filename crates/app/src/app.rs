@@ -29,6 +29,7 @@ pub fn routes() -> Routes {
         .merge(crate::admin::routes())
         .merge(crate::convenings::routes())
         .merge(crate::resources::routes())
+        .merge(crate::cycles::routes())
         .get("/healthz", healthz)
         .get("/metrics", metrics)
         .get("/static/carrel.css", pages::stylesheet)
@@ -97,6 +98,7 @@ pub fn scheduled_tasks() -> Vec<Task> {
         crate::resources::digest::task(),
     ];
     tasks.extend(crate::convenings::scheduled_tasks());
+    tasks.extend(crate::cycles::scheduled_tasks());
     tasks
 }
 

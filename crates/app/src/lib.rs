@@ -8,6 +8,7 @@ pub mod admin;
 pub mod app;
 pub mod cohorts;
 pub mod convenings;
+pub mod cycles;
 pub mod demo;
 pub mod home;
 pub mod network;

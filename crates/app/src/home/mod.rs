@@ -29,6 +29,7 @@ struct HomePage {
     regions_without_coordinator: Option<Vec<String>>,
     action_items: Vec<crate::convenings::store::ActionItem>,
     succession_alerts: Option<Vec<Alert>>,
+    proposals: Vec<crate::cycles::proposals::Proposal>,
 }
 
 async fn home(
@@ -44,6 +45,7 @@ async fn home(
             regions_without_coordinator: None,
             action_items: Vec::new(),
             succession_alerts: None,
+            proposals: Vec::new(),
         };
         return render(&empty);
     };
@@ -71,6 +73,7 @@ async fn home(
     } else {
         None
     };
+    let proposals = crate::cycles::proposals::of_person(&state.db, viewer.person_id).await?;
     render(&HomePage {
         page,
         roles,
@@ -78,6 +81,7 @@ async fn home(
         regions_without_coordinator,
         action_items,
         succession_alerts,
+        proposals,
     })
 }
 

@@ -49,6 +49,10 @@ fn table() -> Vec<Row> {
     const ADMIN: [u16; 6] = [303, 403, 403, 403, 403, 200];
     const GONE: [u16; 6] = [404; 6];
     const INVALID: [u16; 6] = [422; 6];
+    const NY_MEMBERS: [u16; 6] = [303, 200, 200, 200, 404, 200];
+    const NY_STAFF: [u16; 6] = [303, 403, 403, 200, 404, 200];
+    const NY_INVALID: [u16; 6] = [303, 403, 403, 422, 404, 422];
+    const NY_REFUSED: [u16; 6] = [303, 403, 403, 400, 404, 400];
     vec![
         (M::GET, "/", "/", "", OPEN),
         (M::GET, "/healthz", "/healthz", "", OPEN),
@@ -144,6 +148,152 @@ fn table() -> Vec<Row> {
             [303, 403, 403, 403, 403, 303],
         ),
         (M::GET, "/admin/outbox", "/admin/outbox", "", ADMIN),
+        // Cycles: `{cycle}` is a New York cycle open for applications, `{applicant}` a
+        // mentee who applied to it, `{proposal}` a proposal out to two other people.
+        (M::GET, "/cycles", "/cycles", "", MEMBERS),
+        (M::GET, "/cycles/new", "/cycles/new", "", STAFF),
+        (
+            M::POST,
+            "/cycles/new",
+            "/cycles/new",
+            "name=",
+            [303, 403, 403, 422, 422, 422],
+        ),
+        (M::GET, "/cycles/{id}", "/cycles/{cycle}", "", NY_MEMBERS),
+        (
+            M::GET,
+            "/cycles/{id}/edit",
+            "/cycles/{cycle}/edit",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/edit",
+            "/cycles/{cycle}/edit",
+            "name=",
+            NY_INVALID,
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/move",
+            "/cycles/{cycle}/move",
+            "step=fly",
+            NY_REFUSED,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/apply",
+            "/cycles/{cycle}/apply",
+            "",
+            [303, 200, 403, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/apply",
+            "/cycles/{cycle}/apply",
+            "goals=",
+            [303, 422, 403, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/offer",
+            "/cycles/{cycle}/offer",
+            "",
+            [303, 403, 200, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/offer",
+            "/cycles/{cycle}/offer",
+            "capacity=9",
+            [303, 403, 422, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/applications",
+            "/cycles/{cycle}/applications",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/import",
+            "/cycles/{cycle}/import",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/import",
+            "/cycles/{cycle}/import",
+            "kind=applications&text=email",
+            NY_INVALID,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/matching",
+            "/cycles/{cycle}/matching",
+            "",
+            NY_STAFF,
+        ),
+        // The cycle is not in matching yet: its coordinators are told so, others refused.
+        (
+            M::POST,
+            "/cycles/{id}/matching/run",
+            "/cycles/{cycle}/matching/run",
+            "",
+            NY_REFUSED,
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/matching/rule",
+            "/cycles/{cycle}/matching/rule",
+            "mentee=1&mentor=2&kind=pin",
+            NY_REFUSED,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/matching/assign/{mentee}",
+            "/cycles/{cycle}/matching/assign/{applicant}",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/matching/publish",
+            "/cycles/{cycle}/matching/publish",
+            "solver=optimal",
+            NY_REFUSED,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/pool",
+            "/cycles/{cycle}/pool",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/pool/confirm",
+            "/cycles/{cycle}/pool/confirm",
+            "mentee=1&mentor=2",
+            NY_REFUSED,
+        ),
+        (
+            M::GET,
+            "/proposals/{id}",
+            "/proposals/{proposal}",
+            "",
+            [303, 404, 404, 200, 404, 200],
+        ),
+        (
+            M::POST,
+            "/proposals/{id}/answer",
+            "/proposals/{proposal}/answer",
+            "answer=accept",
+            [303, 404, 404, 403, 404, 403],
+        ),
         (
             M::GET,
             "/admin/outbox/{id}",
@@ -711,6 +861,7 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
     let mut fixtures = network_fixtures(&app, coordinator_ny).await;
     fixtures.push(("{mentor}", mentor));
     fixtures.push(("{coordinator}", coordinator_ny));
+    let (cycle, applicant, proposal) = crate::cycles::access_fixture(&app, subject).await;
 
     // Act and assert
     let mut failures = Vec::new();
@@ -731,6 +882,9 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
                 let (fresh, _) = crate::convenings::access_fixture(&app, host, mentee).await;
                 path = path.replace("{fresh_convening}", &fresh.to_string());
             }
+            path = path.replace("{cycle}", &cycle.to_string());
+            path = path.replace("{applicant}", &applicant.to_string());
+            path = path.replace("{proposal}", &proposal.to_string());
             if path.contains("{pending}") {
                 pending_count += 1;
                 let id = pending_person(&app, pending_count).await;

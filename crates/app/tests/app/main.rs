@@ -9,6 +9,7 @@ mod access;
 mod accounts;
 mod cohorts;
 mod convenings;
+mod cycles;
 mod harness;
 mod mail;
 mod network;

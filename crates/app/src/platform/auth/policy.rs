@@ -578,3 +578,114 @@ mod resource_tests {
         assert!(!may_review_resource(&mentor, false));
     }
 }
+
+// Cycles: who runs a program cycle, who takes part, who sees its proposals.
+
+/// Whether a viewer runs a cycle of this region (`None`: a national cycle): its settings,
+/// moves, imports, matching and pool. Admins run every cycle, including national ones and
+/// those that match across regions; a coordinator runs only their own region's cycles.
+pub fn may_manage_cycle(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
+    viewer.is_admin() || cycle_region.is_some_and(|region| viewer.coordinates(region))
+}
+
+/// Whether a viewer may see that a cycle exists: those who run it, and the members it is
+/// for (everyone for a national cycle, the region's members for a regional one).
+pub fn may_see_cycle(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
+    may_manage_cycle(viewer, cycle_region)
+        || cycle_region.is_none()
+        || cycle_region == viewer.region_id
+}
+
+/// Whether a viewer may apply as a mentee to a cycle they can see.
+pub fn may_apply(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
+    viewer.has(Role::Mentee) && may_see_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer may offer mentoring in a cycle they can see.
+pub fn may_offer(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
+    viewer.has(Role::Mentor) && may_see_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer may see a proposal: its two people and those who run its cycle. Anyone
+/// else is told it does not exist.
+pub fn may_view_proposal(
+    viewer: &Viewer,
+    mentee_id: i64,
+    mentor_id: i64,
+    cycle_region: Option<i64>,
+) -> bool {
+    viewer.person_id == mentee_id
+        || viewer.person_id == mentor_id
+        || may_manage_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer may see a mentee's shared identity groups: only those who run the
+/// cycle. The mentor never does, even once matched.
+pub fn may_see_affinity(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
+    may_manage_cycle(viewer, cycle_region)
+}
+
+#[cfg(test)]
+mod cycles_tests {
+    use super::*;
+    use crate::platform::auth::roles::Grant;
+
+    fn viewer(id: i64, grants: &[(Role, Option<i64>)], region: Option<i64>) -> Viewer {
+        Viewer {
+            person_id: id,
+            name: "Test".into(),
+            region_id: region,
+            grants: grants
+                .iter()
+                .map(|&(role, region_id)| Grant { role, region_id })
+                .collect(),
+            session_digest: String::new(),
+        }
+    }
+
+    #[test]
+    fn coordinators_run_their_regions_cycles_and_admins_run_all() {
+        let ny = viewer(1, &[(Role::Coordinator, Some(5))], Some(5));
+        let admin = viewer(2, &[(Role::Admin, None)], None);
+        assert!(may_manage_cycle(&ny, Some(5)));
+        assert!(!may_manage_cycle(&ny, Some(6)));
+        assert!(
+            !may_manage_cycle(&ny, None),
+            "national cycles are the office's"
+        );
+        assert!(may_manage_cycle(&admin, None));
+        assert!(may_manage_cycle(&admin, Some(6)));
+    }
+
+    #[test]
+    fn members_see_national_cycles_and_their_own_regions() {
+        let mentee = viewer(1, &[(Role::Mentee, None)], Some(5));
+        assert!(may_see_cycle(&mentee, None));
+        assert!(may_see_cycle(&mentee, Some(5)));
+        assert!(!may_see_cycle(&mentee, Some(6)));
+        assert!(may_apply(&mentee, Some(5)));
+        assert!(
+            !may_offer(&mentee, Some(5)),
+            "offering takes the mentor role"
+        );
+        let elsewhere = viewer(3, &[(Role::Coordinator, Some(6))], Some(6));
+        assert!(!may_see_cycle(&elsewhere, Some(5)));
+    }
+
+    #[test]
+    fn a_proposal_is_seen_by_its_pair_and_its_coordinators_only() {
+        let mentee = viewer(10, &[(Role::Mentee, None)], Some(5));
+        let stranger = viewer(11, &[(Role::Mentee, None)], Some(5));
+        let ny = viewer(12, &[(Role::Coordinator, Some(5))], Some(5));
+        let ca = viewer(13, &[(Role::Coordinator, Some(6))], Some(6));
+        assert!(may_view_proposal(&mentee, 10, 20, Some(5)));
+        assert!(may_view_proposal(&viewer(20, &[], None), 10, 20, Some(5)));
+        assert!(!may_view_proposal(&stranger, 10, 20, Some(5)));
+        assert!(may_view_proposal(&ny, 10, 20, Some(5)));
+        assert!(!may_view_proposal(&ca, 10, 20, Some(5)));
+        assert!(!may_see_affinity(
+            &viewer(20, &[(Role::Mentor, None)], Some(5)),
+            Some(5)
+        ));
+    }
+}

@@ -50,6 +50,7 @@ impl Page {
 
         let mut links = vec![link("/", "Home"), link("/profile", "My profile")];
         links.push(link("/convenings", "Convenings"));
+        links.push(link("/cycles", "Cycles"));
         if policy::directory_scope(viewer).is_some() {
             links.push(link("/people", "People"));
             links.push(link("/approvals", "Approvals"));

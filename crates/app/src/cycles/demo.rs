@@ -1,0 +1,349 @@
+//! The demo's cycles: last year's closed New York cycle with its mentorships, this year's
+//! New York cycle open for applications, California's in matching, Texas's with proposals
+//! out and answers coming in, and, at national scale, a national cycle in matching with
+//! about 50,000 applications and 20,000 offers.
+
+use std::collections::HashMap;
+
+use carrel_matching::synthetic::SplitMix64;
+use chrono::{Days, NaiveDate};
+
+use crate::cycles::applications::{self, ValidApplication, ValidOffer, AVAILABILITY};
+use crate::cycles::cycle::{self, CycleForm, Placement};
+use crate::cycles::matching::{self, Solver};
+use crate::cycles::proposals::{self, Side};
+use crate::cycles::state::{CycleState, Move};
+use crate::demo::Scale;
+use crate::network;
+use crate::on_db;
+use crate::people::profile;
+use crate::platform::db::{now, Db};
+
+/// Builds the demo's cycles over the demo network.
+pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<()> {
+    let mut dice = SplitMix64::new(seed ^ 0x00C1_C1E5);
+    let people = Members::load(db).await?;
+    let admin = people.admin;
+    let today = now().date_naive();
+
+    let last_year = today - Days::new(365);
+    let closed = regional(db, "NY", "New York 2025", last_year, admin).await?;
+    open_cycle(db, closed, admin).await?;
+    enroll(db, &people, closed, Some("NY"), 60, 30, &mut dice).await?;
+    run_to_answers(db, closed, admin, 100).await?;
+    for (step, from, to) in [
+        (Move::Start, CycleState::Published, CycleState::Active),
+        (Move::BeginClosing, CycleState::Active, CycleState::Closing),
+        (Move::Close, CycleState::Closing, CycleState::Closed),
+    ] {
+        cycle::record_move(db, closed, step, from, to, Some(admin)).await?;
+    }
+
+    let open = regional(db, "NY", "New York 2026", today - Days::new(7), admin).await?;
+    open_cycle(db, open, admin).await?;
+    enroll(db, &people, open, Some("NY"), 40, 20, &mut dice).await?;
+    enroll_fixed(db, &people, open).await?;
+
+    let matching = regional(db, "CA", "California 2026", today - Days::new(40), admin).await?;
+    open_cycle(db, matching, admin).await?;
+    enroll(db, &people, matching, Some("CA"), 80, 35, &mut dice).await?;
+    start_matching(db, matching, admin, true).await?;
+
+    let answering = regional(db, "TX", "Texas 2026", today - Days::new(50), admin).await?;
+    open_cycle(db, answering, admin).await?;
+    enroll(db, &people, answering, Some("TX"), 50, 25, &mut dice).await?;
+    run_to_answers(db, answering, admin, 60).await?;
+
+    if scale == Scale::National {
+        let national = national_cycle(db, today - Days::new(30), admin).await?;
+        open_cycle(db, national, admin).await?;
+        enroll(db, &people, national, None, 50_000, 20_000, &mut dice).await?;
+        start_matching(db, national, admin, false).await?;
+    }
+    tracing::info!("demo cycles built");
+    Ok(())
+}
+
+/// The demo's members with their roles, profile needs and offers.
+struct Members {
+    admin: i64,
+    mentees: Vec<(i64, Option<String>)>,
+    mentors: Vec<(i64, Option<String>)>,
+    needs: HashMap<i64, Vec<i64>>,
+    offers: HashMap<i64, Vec<i64>>,
+    mentee_account: Option<i64>,
+    mentor_account: Option<i64>,
+}
+
+impl Members {
+    async fn load(db: &Db) -> Result<Self, sqlx::Error> {
+        let with_role = |role: &'static str| async move {
+            let rows: Vec<(i64, Option<String>)> = on_db!(db, |pool| {
+                sqlx::query_as(
+                    "SELECT p.id, r.code FROM people p JOIN grants g ON g.person_id = p.id \
+                     LEFT JOIN regions r ON r.id = p.region_id \
+                     WHERE g.role = $1 AND p.status = 'active' ORDER BY p.id",
+                )
+                .bind(role)
+                .fetch_all(pool)
+                .await
+            })?;
+            Ok::<_, sqlx::Error>(rows)
+        };
+        let admin = with_role("admin").await?.first().map_or(0, |r| r.0);
+        let mentees = with_role("mentee").await?;
+        let mentors = with_role("mentor").await?;
+        let topics: Vec<(i64, i64, String)> = on_db!(db, |pool| {
+            sqlx::query_as(
+                "SELECT person_id, topic_id, kind FROM person_topics ORDER BY person_id, rank",
+            )
+            .fetch_all(pool)
+            .await
+        })?;
+        let mut needs: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut offers: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (person, topic, kind) in topics {
+            let map = if kind == "need" {
+                &mut needs
+            } else {
+                &mut offers
+            };
+            map.entry(person).or_default().push(topic);
+        }
+        let account = |email: &'static str| async move {
+            let row: Option<(i64,)> = on_db!(db, |pool| {
+                sqlx::query_as("SELECT id FROM people WHERE email = $1")
+                    .bind(email)
+                    .fetch_optional(pool)
+                    .await
+            })?;
+            Ok::<_, sqlx::Error>(row.map(|r| r.0))
+        };
+        Ok(Members {
+            admin,
+            mentees,
+            mentors,
+            needs,
+            offers,
+            mentee_account: account(crate::demo::DEMO_SIGN_INS[5].1).await?,
+            mentor_account: account(crate::demo::DEMO_SIGN_INS[4].1).await?,
+        })
+    }
+}
+
+async fn regional(
+    db: &Db,
+    code: &str,
+    name: &str,
+    opens_on: NaiveDate,
+    by: i64,
+) -> anyhow::Result<i64> {
+    let regions = network::list_regions(db).await?;
+    let region: Vec<_> = regions.into_iter().filter(|r| r.code == code).collect();
+    let form = CycleForm {
+        name: name.into(),
+        region: code.into(),
+        ..CycleForm::starting(opens_on)
+    };
+    let placement = Placement {
+        national: false,
+        regions: &region,
+    };
+    let valid = cycle::validate(&form, &placement)
+        .map_err(|_| anyhow::anyhow!("the demo cycle's settings are invalid"))?;
+    Ok(cycle::create(db, &valid, None, Some(by)).await?)
+}
+
+async fn national_cycle(db: &Db, opens_on: NaiveDate, by: i64) -> anyhow::Result<i64> {
+    let form = CycleForm {
+        name: "National 2026".into(),
+        region: "national".into(),
+        ..CycleForm::starting(opens_on)
+    };
+    let placement = Placement {
+        national: true,
+        regions: &[],
+    };
+    let valid = cycle::validate(&form, &placement)
+        .map_err(|_| anyhow::anyhow!("the demo cycle's settings are invalid"))?;
+    Ok(cycle::create(db, &valid, None, Some(by)).await?)
+}
+
+async fn open_cycle(db: &Db, id: i64, by: i64) -> Result<(), sqlx::Error> {
+    cycle::record_move(
+        db,
+        id,
+        Move::Open,
+        CycleState::Draft,
+        CycleState::Open,
+        Some(by),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn start_matching(db: &Db, id: i64, by: i64, run: bool) -> anyhow::Result<()> {
+    cycle::record_move(
+        db,
+        id,
+        Move::StartMatching,
+        CycleState::Open,
+        CycleState::Matching,
+        Some(by),
+    )
+    .await?;
+    if run {
+        let cycle = cycle::find(db, id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let topics = profile::list_topics(db).await?;
+        matching::run(db, &cycle, &topics, by).await?;
+    }
+    Ok(())
+}
+
+// Matches, publishes the optimal proposal, and answers: most pairs accept, one in twelve
+// declines, and the rest of `answered_percent` stays waiting.
+async fn run_to_answers(db: &Db, id: i64, by: i64, answered_percent: u64) -> anyhow::Result<()> {
+    let mut dice = SplitMix64::new(id as u64);
+    start_matching(db, id, by, true).await?;
+    cycle::record_move(
+        db,
+        id,
+        Move::Publish,
+        CycleState::Matching,
+        CycleState::Published,
+        Some(by),
+    )
+    .await?;
+    let cycle = cycle::find(db, id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    proposals::publish(db, &cycle, Solver::Optimal, "http://127.0.0.1:8080").await?;
+    let published = proposals::of_cycle(db, id, "published", 10_000, 0).await?;
+    for proposal in published {
+        if dice.below(100) >= answered_percent {
+            continue;
+        }
+        if dice.below(12) == 0 {
+            let reason = "Our schedules do not overlap this year.";
+            proposals::answer(db, &proposal, Side::Mentor, false, reason).await?;
+            continue;
+        }
+        proposals::answer(db, &proposal, Side::Mentee, true, "").await?;
+        if let Some(fresh) = proposals::find(db, proposal.id).await? {
+            proposals::answer(db, &fresh, Side::Mentor, true, "").await?;
+        }
+    }
+    Ok(())
+}
+
+async fn enroll(
+    db: &Db,
+    people: &Members,
+    cycle_id: i64,
+    region: Option<&str>,
+    mentees: usize,
+    mentors: usize,
+    dice: &mut SplitMix64,
+) -> Result<(), sqlx::Error> {
+    let in_place = |list: &[(i64, Option<String>)]| -> Vec<i64> {
+        list.iter()
+            .filter(|(id, code)| {
+                region.is_none_or(|r| code.as_deref() == Some(r))
+                    && Some(*id) != people.mentee_account
+                    && Some(*id) != people.mentor_account
+            })
+            .map(|(id, _)| *id)
+            .collect()
+    };
+    let applications: Vec<(i64, ValidApplication)> = in_place(&people.mentees)
+        .into_iter()
+        .filter(|id| people.needs.contains_key(id))
+        .take(mentees)
+        .map(|id| (id, demo_application(&people.needs[&id], dice)))
+        .collect();
+    let taken: std::collections::HashSet<i64> = applications.iter().map(|(id, _)| *id).collect();
+    let offers: Vec<(i64, ValidOffer)> = in_place(&people.mentors)
+        .into_iter()
+        .filter(|id| people.offers.contains_key(id) && !taken.contains(id))
+        .take(mentors)
+        .map(|id| (id, demo_offer(&people.offers[&id], dice)))
+        .collect();
+    applications::save_applications(db, cycle_id, &applications).await?;
+    applications::save_offers(db, cycle_id, &offers).await
+}
+
+async fn enroll_fixed(db: &Db, people: &Members, cycle_id: i64) -> Result<(), sqlx::Error> {
+    let mut dice = SplitMix64::new(7);
+    if let Some(id) = people.mentee_account {
+        let needs = people.needs.get(&id).cloned().unwrap_or_default();
+        if !needs.is_empty() {
+            let application = demo_application(&needs, &mut dice);
+            applications::save_applications(db, cycle_id, &[(id, application)]).await?;
+        }
+    }
+    if let Some(id) = people.mentor_account {
+        let topics = people.offers.get(&id).cloned().unwrap_or_default();
+        if !topics.is_empty() {
+            let offer = demo_offer(&topics, &mut dice);
+            applications::save_offers(db, cycle_id, &[(id, offer)]).await?;
+        }
+    }
+    Ok(())
+}
+
+const GOALS: [&str; 6] = [
+    "Grow into my first supervisory role with confidence.",
+    "Build a portfolio for tenure and learn how to say no.",
+    "Plan a move from a school library to a public library.",
+    "Find my footing after five years away from the profession.",
+    "Learn to write grants that get funded.",
+    "Prepare for retirement and pass on what I know.",
+];
+
+fn slots(dice: &mut SplitMix64) -> String {
+    let mut chosen: Vec<&str> = AVAILABILITY
+        .iter()
+        .filter(|_| dice.below(3) == 0)
+        .map(|slot| slot.0)
+        .collect();
+    if chosen.is_empty() {
+        chosen.push(AVAILABILITY[3].0);
+    }
+    chosen.join(",")
+}
+
+fn demo_application(needs: &[i64], dice: &mut SplitMix64) -> ValidApplication {
+    ValidApplication {
+        need_ids: needs.iter().take(5).copied().collect(),
+        goals: GOALS[dice.below(GOALS.len() as u64) as usize].to_owned(),
+        same_library_type: dice.below(2) == 0,
+        nearby: dice.below(4) == 0,
+        wants_peer: dice.below(10) == 0,
+        avoid_same_institution: dice.below(3) == 0,
+        language: if dice.below(10) == 0 {
+            "es".into()
+        } else {
+            String::new()
+        },
+        modality: ["online", "either", "either", "in_person"][dice.below(4) as usize].into(),
+        availability: slots(dice),
+        affinity: if dice.below(6) == 0 {
+            "first_generation".into()
+        } else {
+            String::new()
+        },
+    }
+}
+
+fn demo_offer(topics: &[i64], dice: &mut SplitMix64) -> ValidOffer {
+    ValidOffer {
+        capacity: 1 + dice.below(3) as i64,
+        topic_ids: topics.to_vec(),
+        stages: "student,early,mid,senior".into(),
+        modality: ["online", "either", "either"][dice.below(3) as usize].into(),
+        availability: slots(dice),
+        affinity: if dice.below(6) == 0 {
+            "first_generation".into()
+        } else {
+            String::new()
+        },
+    }
+}

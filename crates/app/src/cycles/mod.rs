@@ -1,0 +1,73 @@
+//! Program cycles: from the call for applications to the first meeting.
+//!
+//! A cycle is national or belongs to one region. Coordinators set its window, dates and
+//! matching weights and move it through its states ([`state`]); mentees apply and mentors
+//! offer ([`applications`], or by CSV [`import`]); the coordinator runs the matching engine
+//! and compares its two proposals side by side ([`matching`], through [`engine`]); one
+//! proposal is published and both people answer ([`proposals`]); mentees left without a
+//! mentor wait in the [`pool`], where the engine suggests the next mentor with a free place.
+
+pub mod applications;
+pub mod cycle;
+pub mod demo;
+pub mod engine;
+pub mod import;
+pub mod matching;
+pub mod pages;
+pub mod pool;
+pub mod proposals;
+pub mod state;
+
+mod entry_pages;
+mod matching_pages;
+mod proposal_pages;
+
+use std::time::Duration;
+
+use crate::platform::jobs::Task;
+use crate::platform::web::routes::Routes;
+
+/// The routes of this feature.
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/cycles", pages::list)
+        .get("/cycles/new", pages::new)
+        .post("/cycles/new", pages::create)
+        .get("/cycles/{id}", pages::show)
+        .get("/cycles/{id}/edit", pages::edit)
+        .post("/cycles/{id}/edit", pages::save)
+        .post("/cycles/{id}/move", pages::make_move)
+        .get("/cycles/{id}/apply", entry_pages::application)
+        .post("/cycles/{id}/apply", entry_pages::save_application)
+        .get("/cycles/{id}/offer", entry_pages::offer)
+        .post("/cycles/{id}/offer", entry_pages::save_offer)
+        .get("/cycles/{id}/applications", entry_pages::list)
+        .get("/cycles/{id}/import", entry_pages::import_form)
+        .post("/cycles/{id}/import", entry_pages::import)
+        .get("/cycles/{id}/matching", matching_pages::show)
+        .post("/cycles/{id}/matching/run", matching_pages::run)
+        .post("/cycles/{id}/matching/rule", matching_pages::rule)
+        .get(
+            "/cycles/{id}/matching/assign/{mentee}",
+            matching_pages::assign,
+        )
+        .post("/cycles/{id}/matching/publish", matching_pages::publish)
+        .get("/cycles/{id}/pool", matching_pages::pool)
+        .post("/cycles/{id}/pool/confirm", matching_pages::confirm)
+        .get("/proposals/{id}", proposal_pages::show)
+        .post("/proposals/{id}/answer", proposal_pages::answer)
+}
+
+/// The periodic tasks of this feature: answer reminders and expiry, every hour.
+pub fn scheduled_tasks() -> Vec<Task> {
+    vec![Task {
+        name: "cycles: proposal reminders and expiry",
+        every: Duration::from_secs(3600),
+        run: |state| {
+            Box::pin(async move {
+                let base_url = state.config.base_url.clone();
+                proposals::remind_and_expire(&state.db, &base_url).await
+            })
+        },
+    }]
+}
