@@ -105,6 +105,10 @@ pub struct OptimalSolver<'a> {
     big: i64,
     scale: i64,
     queue: VecDeque<u32>,
+    // Each mentee's two best options at its last full scan (see `best_two`), valid while
+    // their epoch is the current one: no price has dropped since.
+    look_back: Vec<LookBack>,
+    epoch: u32,
     solved: bool,
     // Candidates a re-solve may still visit before it starts over from scratch.
     work_left: i64,
@@ -125,6 +129,8 @@ impl<'a> OptimalSolver<'a> {
             big: i64::from(MAX_SCORE) * mentee_count + 1,
             scale: mentee_count + 1,
             queue: VecDeque::new(),
+            look_back: vec![LookBack::default(); instance.mentee_count()],
+            epoch: 1,
             solved: false,
             work_left: i64::MAX,
         };
@@ -192,6 +198,7 @@ impl<'a> OptimalSolver<'a> {
 
     // Forgets prices and assignments, keeping the rules, for a solve from scratch.
     fn reset(&mut self) {
+        self.forget_look_back();
         self.queue.clear();
         self.places.price.iter_mut().for_each(|price| *price = 0);
         self.places
@@ -223,6 +230,7 @@ impl<'a> OptimalSolver<'a> {
         if let Some(edge) = self.instance.edge(mentee, mentor) {
             self.rules.forbid(edge, mentee, mentor);
         }
+        self.forget_look_back();
         self.added.remove(mentee, mentor);
         if self.mentor_of(mentee) == Some(mentor) {
             self.release(mentee);
@@ -375,24 +383,8 @@ impl<'a> OptimalSolver<'a> {
     }
 
     fn bid(&mut self, mentee: u32, epsilon: i64) {
-        let mut best = i64::MIN;
-        let mut second = 0;
-        let mut choice = (NONE, 0);
-        self.for_each_candidate(mentee, |mentor, score| {
-            let price = self.places.cheapest[mentor as usize];
-            if price == UNPRICED {
-                return;
-            }
-            let profit = self.worth(score) - price;
-            if profit > best {
-                second = second.max(best);
-                best = profit;
-                choice = (mentor, score);
-            } else if profit > second {
-                second = profit;
-            }
-        });
-
+        let (best, second, choice) = self.best_two(mentee);
+        let mut second = second.max(0);
         let (mentor, score) = choice;
         if mentor == NONE || best <= 0 {
             self.mentees.place[mentee as usize] = OPTED_OUT;
@@ -414,7 +406,64 @@ impl<'a> OptimalSolver<'a> {
         self.assign(mentee, seat, price, score);
     }
 
+    // The mentee's best profit with its mentor and score, and its second-best profit
+    // (i64::MIN when it has a single option). Uses the look-back when it is still valid,
+    // else scans the whole list and refreshes it.
+    fn best_two(&mut self, mentee: u32) -> (i64, i64, (u32, u16)) {
+        let cached = self.look_back[mentee as usize];
+        if cached.epoch == self.epoch {
+            let first = self.profit_at(cached.first);
+            let second = self.profit_at(cached.second);
+            let (high, low, choice) = if first >= second {
+                (first, second, cached.first)
+            } else {
+                (second, first, cached.second)
+            };
+            if low >= cached.threshold {
+                return (high, low, choice);
+            }
+        }
+
+        let (mut best, mut second, mut third) = (i64::MIN, i64::MIN, i64::MIN);
+        let (mut choice, mut runner_up) = ((NONE, 0), (NONE, 0));
+        self.for_each_candidate(mentee, |mentor, score| {
+            let profit = self.profit_at((mentor, score));
+            if profit > best {
+                (third, second, best) = (second, best, profit);
+                runner_up = choice;
+                choice = (mentor, score);
+            } else if profit > second {
+                (third, second) = (second, profit);
+                runner_up = (mentor, score);
+            } else if profit > third {
+                third = profit;
+            }
+        });
+        self.look_back[mentee as usize] = LookBack {
+            epoch: self.epoch,
+            first: choice,
+            second: runner_up,
+            threshold: third,
+        };
+        (best, second, choice)
+    }
+
+    // Profit at the mentor's cheapest place; i64::MIN for no mentor or no place.
+    #[inline]
+    fn profit_at(&self, (mentor, score): (u32, u16)) -> i64 {
+        match self.places.cheapest.get(mentor as usize) {
+            Some(&price) if price != UNPRICED => self.worth(score) - price,
+            _ => i64::MIN,
+        }
+    }
+
+    // Prices may have dropped (or options changed): no look-back can be trusted.
+    fn forget_look_back(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1).max(1);
+    }
+
     fn reverse_round(&mut self, epsilon: i64) {
+        self.forget_look_back();
         let mut empty: Vec<u32> = Vec::new();
         for mentor in 0..self.places.capacity.len() as u32 {
             for seat in self.places.seats(mentor) {
@@ -508,6 +557,7 @@ impl<'a> OptimalSolver<'a> {
     // Removes the cheapest places first; their holders return to the pool. Removing an
     // option never puts anyone else outside ε.
     fn shrink(&mut self, mentor: u32, capacity: u8) {
+        self.forget_look_back();
         while self.places.capacity[mentor as usize] > capacity {
             let seat = self.places.cheapest_seat(mentor);
             let last = self.places.seats(mentor).end - 1;
@@ -529,6 +579,7 @@ impl<'a> OptimalSolver<'a> {
 
     // New places start free, which may put interested mentees outside ε: they bid again.
     fn grow(&mut self, mentor: u32, capacity: u8) {
+        self.forget_look_back();
         while self.places.capacity[mentor as usize] < capacity {
             let seat = self.places.seats(mentor).end;
             self.places.holder[seat] = NONE;
@@ -640,6 +691,28 @@ impl<'a> OptimalSolver<'a> {
                     visit(mentee, score);
                 }
             }
+        }
+    }
+}
+
+// What `best_two` remembers of a mentee's last full scan: its two best options and the
+// third-best profit. Prices only rise between two `forget_look_back` calls, so other
+// options can only get worse than that threshold.
+#[derive(Clone, Copy, Debug)]
+struct LookBack {
+    epoch: u32,
+    first: (u32, u16),
+    second: (u32, u16),
+    threshold: i64,
+}
+
+impl Default for LookBack {
+    fn default() -> Self {
+        Self {
+            epoch: 0,
+            first: (NONE, 0),
+            second: (NONE, 0),
+            threshold: i64::MAX,
         }
     }
 }
