@@ -88,6 +88,7 @@
 #![deny(missing_docs)]
 
 pub mod candidates;
+mod columns;
 pub mod instance;
 pub mod matching;
 pub mod optimal;
