@@ -4,9 +4,17 @@
 //! acceptable (offers are bucketed by stage first, so mentors at an earlier stage are never
 //! looked at), skips pairs that break a hard constraint, and keeps the best `K` in a bounded
 //! min-heap: memory is O(K) per mentee being processed, and the result is O(mentees × K).
-//! Time is O(applications × offers in acceptable stages × log K), spread over threads
+//! Time is O(applications × offers in acceptable stages), spread over threads
 //! (`std::thread::scope`) by blocks of mentees; the result does not depend on the number of
 //! threads.
+//!
+//! A national cycle has about a billion pairs, so the loop is kept lean. Offers are packed
+//! once, field by field (topics, languages and availability as bitmasks), and scored without
+//! branches. Once the heap holds `K` candidates, its worst score is a floor: an offer whose
+//! stage, shared needs and library type, plus the most the other features could add for this
+//! mentee, stay below it is dismissed before the rest of its score is computed. The numbers
+//! are the same as [`Scorer::score`]'s (a test compares them pair by pair), and no sentence
+//! is written here: call [`Scorer::explain`] for the pairs a coordinator looks at.
 //!
 //! ```
 //! use carrel_matching::candidates::CandidateSearch;

@@ -33,7 +33,7 @@
 //!
 //! | step | algorithm | time | memory |
 //! | --- | --- | --- | --- |
-//! | candidates | stage buckets, bounded heap per mentee, threads | O(A·O'·log K) | O(A·K) |
+//! | candidates | packed offers, skip below the K-th best, threads | O(A·O') | O(A·K) |
 //! | parse | one streaming pass, 1 MiB reads | O(file) | 6 bytes per candidate |
 //! | optimal | forward/reverse auction, ε-scaling, exact at ε = 1 | ~15 O(E) rounds | O(E) |
 //! | stable | deferred acceptance, ≤ 5 held proposals per mentor | O(E) | O(N + M) |

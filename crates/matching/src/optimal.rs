@@ -36,7 +36,10 @@
 //! # Complexity
 //!
 //! Each round is O(candidates) to find the mentees that must bid again plus the bids, each
-//! O(list length); there are about log₈(250 · SCALE) rounds (9 for 100,000 mentees).
+//! O(list length); there are about log₈(250 · SCALE) rounds (9 for 100,000 mentees). A bid
+//! usually costs less: a mentee remembers its two best options and the third-best profit of
+//! its last full scan, and while no price has dropped (prices drop only in reverse steps and
+//! when places or pairs change) the two are still its best if they still beat that profit.
 //! Memory: the instance, a reverse index of the candidates by mentor
 //! (6 bytes per candidate), and O(mentees + mentors) state.
 //!
