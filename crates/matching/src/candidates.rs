@@ -204,19 +204,29 @@ impl<'a> CandidateSearch<'a> {
         if k == 0 {
             return Vec::new();
         }
-        let first_stage = if application.wants_peer {
-            application.stage.index()
-        } else {
-            application.stage.index() + 1
-        };
         // Below this score an offer cannot enter the heap once it is full: most offers are
-        // dismissed by this one comparison.
+        // dismissed by this one comparison, whole groups of them by their best possible score.
+        // The most promising groups go first, so that the floor rises early.
         let mut floor = REJECTED;
         let query = Query::new(application, self.scorer.weights());
-        for bucket in by_stage.iter().skip(first_stage) {
+        let mut groups: Vec<(i32, usize, std::ops::Range<usize>)> = by_stage
+            .iter()
+            .enumerate()
+            .flat_map(|(stage, bucket)| {
+                bucket
+                    .groups(&query)
+                    .map(move |(best, range)| (best, stage, range))
+            })
+            .collect();
+        groups.sort_by_key(|(best, stage, range)| (Reverse(*best), *stage, range.start));
+        for (best_possible, stage, group) in groups {
+            if best_possible < i32::from(floor) {
+                break;
+            }
+            let bucket = &by_stage[stage];
             // Chunks, so that the floor the loop skips by keeps up with the heap.
-            for start in (0..bucket.len()).step_by(CHUNK) {
-                let range = start..(start + CHUNK).min(bucket.len());
+            for start in group.clone().step_by(CHUNK) {
+                let range = start..(start + CHUNK).min(group.end);
                 let mentors = &bucket.mentors[range.clone()];
                 bucket.score_into(&query, range, floor, scores);
                 for (&score, &mentor) in scores.iter().zip(mentors) {

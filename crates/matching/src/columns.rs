@@ -26,6 +26,8 @@ pub(crate) struct OfferColumns {
     /// The offers' indices among all offers.
     pub mentors: Vec<u32>,
     stage: Option<Stage>,
+    // Each library type's offers: a range of the columns.
+    groups: Vec<(u8, std::ops::Range<usize>)>,
     person: Vec<u64>,
     topics_low: Vec<u64>,
     topics_high: Vec<u64>,
@@ -51,11 +53,23 @@ impl OfferColumns {
             stage: Some(stage),
             ..Self::default()
         };
-        for (index, offer) in offers.iter().enumerate() {
-            if offer.stage != stage || offer.capacity == 0 {
-                continue;
+        // Grouped by library type (in index order within a type), so that a whole group can
+        // be skipped when even its best possible score stays below the floor.
+        let mut order: Vec<u32> = (0..offers.len() as u32)
+            .filter(|&i| offers[i as usize].stage == stage && offers[i as usize].capacity > 0)
+            .collect();
+        order.sort_by_key(|&i| type_code(offers[i as usize].library_type));
+        for index in order {
+            let offer = &offers[index as usize];
+            let code = type_code(offer.library_type);
+            match columns.groups.last_mut() {
+                Some((last, range)) if *last == code => range.end += 1,
+                _ => {
+                    let at = columns.mentors.len();
+                    columns.groups.push((code, at..at + 1));
+                }
             }
-            columns.mentors.push(index as u32);
+            columns.mentors.push(index);
             columns.person.push(offer.person.0);
             let topics = offer.topics.bits();
             columns.topics_low.push(topics as u64);
@@ -91,9 +105,25 @@ impl OfferColumns {
         columns
     }
 
-    /// The number of offers packed.
-    pub fn len(&self) -> usize {
-        self.mentors.len()
+    /// The groups of offers (ranges of the columns, one per library type) with the best
+    /// score any offer in them could get with this application: none when the bucket's stage
+    /// is not acceptable.
+    pub fn groups<'q>(
+        &'q self,
+        query: &'q Query,
+    ) -> impl Iterator<Item = (i32, std::ops::Range<usize>)> + 'q {
+        let stage_points = self.stage.and_then(|stage| query.stage_points(stage));
+        self.groups.iter().filter_map(move |(code, range)| {
+            let library = if *code == query.library_type {
+                i32::from(query.library_points)
+            } else {
+                0
+            };
+            stage_points.map(|stage| {
+                let best = stage + library + query.needs_at_most + query.rest_at_most;
+                (best.min(1000), range.clone())
+            })
+        })
     }
 
     /// Scores the application of `query` against the packed offers in `range`, writing one
@@ -113,15 +143,9 @@ impl OfferColumns {
             return;
         };
         let weights = &query.weights;
-        let acceptable_stage = stage > query.stage || (stage == query.stage && query.wants_peer);
-        if !acceptable_stage {
+        let Some(stage_points) = query.stage_points(stage) else {
             scores.resize(range.len(), REJECTED);
             return;
-        }
-        let stage_points = if stage == query.stage {
-            weights.peer
-        } else {
-            weights.stage_gap[stage.index() - query.stage.index()]
         };
         // What the features other than stage, needs and library type can add at most: an
         // offer whose first three features fall short of the floor by more is skipped.
@@ -132,13 +156,22 @@ impl OfferColumns {
         let types = &self.library_type[range.clone()];
         for (offset, ((&low, &high), &library_type)) in low.iter().zip(high).zip(types).enumerate()
         {
-            let mut total = i32::from(stage_points);
+            // An upper bound first, from how many needs the offer shares at all.
+            let shared = ((low & query.all_needs[0]).count_ones()
+                + (high & query.all_needs[1]).count_ones())
+            .min(MAX_RANKED_NEEDS as u32);
+            let library =
+                i32::from(library_type == query.library_type) * i32::from(query.library_points);
+            if stage_points + library + query.needs_by_count[shared as usize] < cutoff {
+                scores.push(REJECTED);
+                continue;
+            }
+            let mut total = stage_points;
             for &(mask_low, mask_high, points) in &query.needs {
                 let has = (low & mask_low) | (high & mask_high) != 0;
                 total += i32::from(has) * i32::from(points);
             }
-            total +=
-                i32::from(library_type == query.library_type) * i32::from(query.library_points);
+            total += library;
             if total < cutoff {
                 scores.push(REJECTED);
                 continue;
@@ -181,6 +214,32 @@ impl OfferColumns {
     }
 }
 
+// The most points an offer sharing c of the needs can earn: the c best ranks' points. A need
+// listed twice earns twice for one shared topic, so then any shared topic may earn them all.
+fn needs_by_count(needs: &[(u64, u64, u16); MAX_RANKED_NEEDS]) -> [i32; MAX_RANKED_NEEDS + 1] {
+    let mut points: Vec<i32> = needs.iter().map(|&(_, _, p)| i32::from(p)).collect();
+    points.sort_unstable_by(|a, b| b.cmp(a));
+    let listed: Vec<(u64, u64)> = needs
+        .iter()
+        .filter(|n| n.0 | n.1 != 0)
+        .map(|n| (n.0, n.1))
+        .collect();
+    let repeated = listed
+        .iter()
+        .enumerate()
+        .any(|(i, need)| listed[..i].contains(need));
+    let all: i32 = points.iter().sum();
+    let mut by_count = [0; MAX_RANKED_NEEDS + 1];
+    for count in 1..=MAX_RANKED_NEEDS {
+        by_count[count] = if repeated {
+            all
+        } else {
+            by_count[count - 1] + points[count - 1]
+        };
+    }
+    by_count
+}
+
 /// One application, with everything the scoring loop needs computed once.
 #[derive(Debug)]
 pub(crate) struct Query {
@@ -206,6 +265,11 @@ pub(crate) struct Query {
     avoid_institution: u8,
     institution: u64,
     rest_at_most: i32,
+    needs_at_most: i32,
+    // Every ranked need as one (low, high) mask, and the most points an offer sharing c of
+    // them can earn, by c.
+    all_needs: [u64; 2],
+    needs_by_count: [i32; MAX_RANKED_NEEDS + 1],
 }
 
 impl Query {
@@ -281,6 +345,24 @@ impl Query {
             avoid_institution: u8::from(avoided.is_some()),
             institution: avoided.map_or(0, |i| i.0),
             rest_at_most,
+            needs_at_most: needs.iter().map(|&(_, _, points)| i32::from(points)).sum(),
+            all_needs: needs
+                .iter()
+                .fold([0, 0], |[low, high], &(l, h, _)| [low | l, high | h]),
+            needs_by_count: needs_by_count(&needs),
+        }
+    }
+
+    // The points for a mentor at `stage`, or None when that stage is not acceptable.
+    fn stage_points(&self, stage: Stage) -> Option<i32> {
+        if stage == self.stage && self.wants_peer {
+            Some(i32::from(self.weights.peer))
+        } else if stage > self.stage {
+            Some(i32::from(
+                self.weights.stage_gap[stage.index() - self.stage.index()],
+            ))
+        } else {
+            None
         }
     }
 }
@@ -293,12 +375,15 @@ mod tests {
     use crate::synthetic::Cohort;
 
     // The packed loop and the reference scorer agree on every pair, under default and
-    // unusual weights.
+    // unusual weights; a floor only ever hides scores below it, and no offer beats the best
+    // its group promises.
     #[test]
     fn packed_scores_equal_the_reference_scorer() {
-        let cohort = Cohort::generate(300, 200, 11);
+        let mut cohort = Cohort::generate(300, 200, 11);
+        // A need listed twice earns twice: the bounds must allow for it.
+        cohort.applications[0].needs = vec![3, 3, 1];
         let unusual = Weights {
-            need_by_rank: [400, 300, 200, 100, 50],
+            need_by_rank: [50, 300, 200, 400, 100],
             time_zone_per_hour: 7,
             availability_max: 1000,
             ..Weights::default()
@@ -310,13 +395,27 @@ mod tests {
                 let columns = OfferColumns::new(&cohort.offers, stage);
                 for application in &cohort.applications {
                     let query = Query::new(application, &weights);
-                    columns.score_into(&query, 0..columns.len(), REJECTED, &mut scores);
-                    for (k, &mentor) in columns.mentors.iter().enumerate() {
-                        let offer = &cohort.offers[mentor as usize];
-                        let expected = scorer
-                            .score(application, offer, &Exclusions::new())
-                            .map_or(REJECTED, |s| s as i16);
-                        assert_eq!(scores[k], expected, "{application:?} {offer:?}");
+                    let expected: Vec<i16> = columns
+                        .mentors
+                        .iter()
+                        .map(|&mentor| {
+                            let offer = &cohort.offers[mentor as usize];
+                            scorer
+                                .score(application, offer, &Exclusions::new())
+                                .map_or(REJECTED, |s| s as i16)
+                        })
+                        .collect();
+                    let all = 0..columns.mentors.len();
+                    columns.score_into(&query, all.clone(), REJECTED, &mut scores);
+                    assert_eq!(scores, expected, "{application:?}");
+                    for floor in [300, 500, 700] {
+                        columns.score_into(&query, all.clone(), floor, &mut scores);
+                        for (got, want) in scores.iter().zip(&expected) {
+                            assert!(got == want || (*got == REJECTED && *want < floor));
+                        }
+                    }
+                    for (best, range) in columns.groups(&query) {
+                        assert!(expected[range].iter().all(|&s| i32::from(s) <= best));
                     }
                 }
             }
