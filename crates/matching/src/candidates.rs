@@ -4,9 +4,17 @@
 //! acceptable (offers are bucketed by stage first, so mentors at an earlier stage are never
 //! looked at), skips pairs that break a hard constraint, and keeps the best `K` in a bounded
 //! min-heap: memory is O(K) per mentee being processed, and the result is O(mentees × K).
-//! Time is O(applications × offers in acceptable stages × log K), spread over threads
+//! Time is O(applications × offers in acceptable stages), spread over threads
 //! (`std::thread::scope`) by blocks of mentees; the result does not depend on the number of
 //! threads.
+//!
+//! A national cycle has about a billion pairs, so the loop is kept lean. Offers are packed
+//! once, field by field (topics, languages and availability as bitmasks), and scored without
+//! branches. Once the heap holds `K` candidates, its worst score is a floor: an offer whose
+//! stage, shared needs and library type, plus the most the other features could add for this
+//! mentee, stay below it is dismissed before the rest of its score is computed. The numbers
+//! are the same as [`Scorer::score`]'s (a test compares them pair by pair), and no sentence
+//! is written here: call [`Scorer::explain`] for the pairs a coordinator looks at.
 //!
 //! ```
 //! use carrel_matching::candidates::CandidateSearch;
@@ -28,9 +36,10 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
+use crate::columns::{OfferColumns, Query, REJECTED};
 use crate::instance::{Instance, InstanceBuilder, InstanceError, MAX_CAPACITY};
 use crate::profile::{Application, Offer, PersonId, Stage};
-use crate::scoring::{check, Exclusions, Scorer};
+use crate::scoring::{Exclusions, Scorer};
 
 // One mentee's candidates as (mentor, score), best first.
 type CandidateList = Vec<(u32, u16)>;
@@ -40,6 +49,9 @@ pub const DEFAULT_PER_MENTEE: usize = 50;
 
 // Mentees are handed to threads in blocks this size, round robin, to even out the work.
 const BLOCK: usize = 64;
+
+// Offers are scored in chunks this size between two updates of the score to beat.
+const CHUNK: usize = 512;
 
 /// Searches each mentee's best acceptable mentors. Configure, then [`run`](Self::run).
 #[derive(Clone, Debug)]
@@ -106,9 +118,9 @@ impl<'a> CandidateSearch<'a> {
         applications: &[Application],
         offers: &[Offer],
     ) -> Result<Candidates, InstanceError> {
-        let by_stage = offers_by_stage(offers);
+        let by_stage = Stage::ALL.map(|stage| OfferColumns::new(offers, stage));
         let excluded = self.excluded_mentors(applications, offers);
-        let lists = self.search_all(applications, offers, &by_stage, &excluded);
+        let lists = self.search_all(applications, &by_stage, &excluded);
 
         let total = lists.iter().map(Vec::len).sum();
         let mut builder = InstanceBuilder::with_capacity(applications.len(), offers.len(), total)?;
@@ -131,8 +143,7 @@ impl<'a> CandidateSearch<'a> {
     fn search_all(
         &self,
         applications: &[Application],
-        offers: &[Offer],
-        by_stage: &[Vec<u32>; Stage::COUNT],
+        by_stage: &[OfferColumns; Stage::COUNT],
         excluded: &HashMap<u32, HashSet<u32>>,
     ) -> Vec<Vec<(u32, u16)>> {
         let blocks: Vec<std::ops::Range<usize>> = (0..applications.len())
@@ -148,15 +159,16 @@ impl<'a> CandidateSearch<'a> {
                     let blocks = &blocks;
                     scope.spawn(move || {
                         let mut found = Vec::new();
+                        let mut scores = Vec::new();
                         for block in blocks.iter().skip(worker).step_by(threads) {
                             for mentee in block.clone() {
                                 let none = HashSet::new();
                                 let excluded = excluded.get(&(mentee as u32)).unwrap_or(&none);
                                 let list = self.best_for(
                                     &applications[mentee],
-                                    offers,
                                     by_stage,
                                     excluded,
+                                    &mut scores,
                                 );
                                 found.push((mentee, list));
                             }
@@ -178,12 +190,13 @@ impl<'a> CandidateSearch<'a> {
     }
 
     // The best `per_mentee` acceptable offers for one application, best first.
+    // `scores` is scratch space, reused from one application to the next.
     fn best_for(
         &self,
         application: &Application,
-        offers: &[Offer],
-        by_stage: &[Vec<u32>; Stage::COUNT],
+        by_stage: &[OfferColumns; Stage::COUNT],
         excluded: &HashSet<u32>,
+        scores: &mut Vec<i16>,
     ) -> Vec<(u32, u16)> {
         let k = self.per_mentee;
         // Min-heap of the best so far: the root is the candidate to beat.
@@ -191,28 +204,50 @@ impl<'a> CandidateSearch<'a> {
         if k == 0 {
             return Vec::new();
         }
-        let first_stage = if application.wants_peer {
-            application.stage.index()
-        } else {
-            application.stage.index() + 1
-        };
-        for bucket in by_stage.iter().skip(first_stage) {
-            for &mentor in bucket {
-                let offer = &offers[mentor as usize];
-                if check(application, offer).is_err()
-                    || (!excluded.is_empty() && excluded.contains(&mentor))
-                {
-                    continue;
-                }
-                let key = (
-                    self.scorer.score_unchecked(application, offer),
-                    Reverse(mentor),
-                );
-                if best.len() < k {
-                    best.push(Reverse(key));
-                } else if best.peek().is_some_and(|Reverse(worst)| key > *worst) {
-                    best.pop();
-                    best.push(Reverse(key));
+        // Below this score an offer cannot enter the heap once it is full: most offers are
+        // dismissed by this one comparison, whole groups of them by their best possible score.
+        // The most promising groups go first, so that the floor rises early.
+        let mut floor = REJECTED;
+        let query = Query::new(application, self.scorer.weights());
+        let mut groups: Vec<(i32, usize, std::ops::Range<usize>)> = by_stage
+            .iter()
+            .enumerate()
+            .flat_map(|(stage, bucket)| {
+                bucket
+                    .groups(&query)
+                    .map(move |(best, range)| (best, stage, range))
+            })
+            .collect();
+        groups.sort_by_key(|(best, stage, range)| (Reverse(*best), *stage, range.start));
+        for (best_possible, stage, group) in groups {
+            if best_possible < i32::from(floor) {
+                break;
+            }
+            let bucket = &by_stage[stage];
+            // Chunks, so that the floor the loop skips by keeps up with the heap.
+            for start in group.clone().step_by(CHUNK) {
+                let range = start..(start + CHUNK).min(group.end);
+                let mentors = &bucket.mentors[range.clone()];
+                bucket.score_into(&query, range, floor, scores);
+                for (&score, &mentor) in scores.iter().zip(mentors) {
+                    if score < floor
+                        || score == REJECTED
+                        || (!excluded.is_empty() && excluded.contains(&mentor))
+                    {
+                        continue;
+                    }
+                    let key = (score as u16, Reverse(mentor));
+                    if best.len() < k {
+                        best.push(Reverse(key));
+                    } else if best.peek().is_some_and(|Reverse(worst)| key > *worst) {
+                        best.pop();
+                        best.push(Reverse(key));
+                    }
+                    if best.len() == k {
+                        floor = best
+                            .peek()
+                            .map_or(REJECTED, |Reverse((worst, _))| *worst as i16);
+                    }
                 }
             }
         }
@@ -257,12 +292,4 @@ impl<'a> CandidateSearch<'a> {
         }
         excluded
     }
-}
-
-fn offers_by_stage(offers: &[Offer]) -> [Vec<u32>; Stage::COUNT] {
-    let mut by_stage: [Vec<u32>; Stage::COUNT] = Default::default();
-    for (index, offer) in offers.iter().enumerate() {
-        by_stage[offer.stage.index()].push(index as u32);
-    }
-    by_stage
 }

@@ -33,9 +33,9 @@
 //!
 //! | step | algorithm | time | memory |
 //! | --- | --- | --- | --- |
-//! | candidates | stage buckets, bounded heap per mentee, threads | O(A·O'·log K) | O(A·K) |
+//! | candidates | packed offers, skip below the K-th best, threads | O(A·O') | O(A·K) |
 //! | parse | one streaming pass, 1 MiB reads | O(file) | 6 bytes per candidate |
-//! | optimal | forward/reverse auction, ε-scaling, exact at ε = 1 | ~15 O(E) rounds | O(E) |
+//! | optimal | forward/reverse auction, ε-scaling, exact at ε = 1 | ~9 O(E) rounds | O(E) |
 //! | stable | deferred acceptance, ≤ 5 held proposals per mentor | O(E) | O(N + M) |
 //!
 //! (A applications, O' offers at acceptable stages, K kept per mentee, E candidates, N
@@ -88,6 +88,7 @@
 #![deny(missing_docs)]
 
 pub mod candidates;
+mod columns;
 pub mod instance;
 pub mod matching;
 pub mod optimal;

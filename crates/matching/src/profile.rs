@@ -138,6 +138,15 @@ pub enum Modality {
 }
 
 impl Modality {
+    // Two modalities are compatible when their masks share a bit.
+    pub(crate) fn mask(self) -> u8 {
+        match self {
+            Modality::Virtual => 0b01,
+            Modality::InPerson => 0b10,
+            Modality::Either => 0b11,
+        }
+    }
+
     /// Whether two people's modalities leave a way to meet: `Either` is compatible with
     /// everything, otherwise both must be the same.
     pub fn is_compatible(self, other: Modality) -> bool {
@@ -151,6 +160,11 @@ impl Modality {
 pub struct TopicSet(u128);
 
 impl TopicSet {
+    // The raw bits, for the candidate search's packed columns.
+    pub(crate) fn bits(self) -> u128 {
+        self.0
+    }
+
     /// Whether the set holds `topic`.
     pub fn contains(self, topic: u8) -> bool {
         topic < 128 && self.0 >> topic & 1 == 1
@@ -183,6 +197,11 @@ impl FromIterator<u8> for TopicSet {
 pub struct CodeSet(u64);
 
 impl CodeSet {
+    // The raw bits, for the candidate search's packed columns.
+    pub(crate) fn bits(self) -> u64 {
+        self.0
+    }
+
     /// Whether the set holds `code`.
     pub fn contains(self, code: u8) -> bool {
         code < 64 && self.0 >> code & 1 == 1
@@ -216,6 +235,12 @@ impl FromIterator<u8> for CodeSet {
 pub struct Availability([u64; 3]);
 
 impl Availability {
+    // The raw bits (hour h of the week is bit h % 64 of word h / 64), for the candidate
+    // search's packed columns.
+    pub(crate) fn words(&self) -> [u64; 3] {
+        self.0
+    }
+
     /// Hours in a week.
     pub const HOURS: u16 = 168;
 

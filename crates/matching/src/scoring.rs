@@ -367,11 +367,6 @@ impl Scorer {
         })
     }
 
-    // The score without hard constraints, for the candidate search which checks them itself.
-    pub(crate) fn score_unchecked(&self, application: &Application, offer: &Offer) -> u16 {
-        self.points(application, offer).total()
-    }
-
     fn points(&self, application: &Application, offer: &Offer) -> Points {
         let w = &self.weights;
         let mut points = Points::default();
