@@ -141,7 +141,11 @@ pub fn init_tracing(json: bool) {
     // which for batch inserts runs to megabytes: keep it to errors unless asked.
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=error"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Colour codes only help a person at a terminal; files and collectors get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi);
     if json {
         builder.json().init();
     } else {

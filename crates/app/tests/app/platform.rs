@@ -170,3 +170,19 @@ async fn a_job_key_is_claimed_once() {
 
     assert!(first && !second);
 }
+
+#[tokio::test]
+async fn an_error_page_keeps_the_signed_in_layout() {
+    let mut app = TestApp::spawn().await;
+    app.person("ana@example.org", &[(Role::Mentee, None)]).await;
+    app.sign_in("ana@example.org").await;
+
+    let response = app.get("/people").await;
+
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    assert!(
+        response.body.contains("Sign out"),
+        "the header still shows who is signed in"
+    );
+    assert!(response.body.contains("Person ana@example.org"));
+}

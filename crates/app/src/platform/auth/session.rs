@@ -93,10 +93,12 @@ pub async fn end_all(db: &Db, person_id: i64) -> Result<(), sqlx::Error> {
 pub async fn load_viewer(state: AppState, mut request: Request, next: Next) -> Response {
     let token = cookies::read(request.headers(), COOKIE).filter(|t| !t.is_empty());
     let mut clear_cookie = false;
+    let mut signed_in = None;
     if let Some(token) = token {
         match viewer_for(&state, &tokens::digest(&token)).await {
             Ok(Some(viewer)) => {
-                request.extensions_mut().insert(viewer);
+                request.extensions_mut().insert(viewer.clone());
+                signed_in = Some(viewer);
             }
             Ok(None) => clear_cookie = true,
             Err(error) => tracing::error!(%error, "loading a session failed"),
@@ -104,6 +106,10 @@ pub async fn load_viewer(state: AppState, mut request: Request, next: Next) -> R
     }
 
     let mut response = next.run(request).await;
+    // Outer layers (the error pages) draw the layout too, for the same person.
+    if let Some(viewer) = signed_in {
+        response.extensions_mut().insert(viewer);
+    }
     if clear_cookie {
         let cookie = cookies::build(COOKIE, "", Some(0), state.config.secure_cookies());
         response.headers_mut().append(header::SET_COOKIE, cookie);

@@ -26,9 +26,14 @@ pub const FORM_BODY_LIMIT: usize = 256 * 1024;
 #[derive(Clone, Debug)]
 pub struct CsrfToken(pub String);
 
+/// The form token a request's cookie holds, if any.
+pub fn token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookies::read(headers, COOKIE).filter(|t| t.len() == 43)
+}
+
 /// Checks unsafe requests and hands the token to handlers.
 pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let existing = cookies::read(request.headers(), COOKIE).filter(|t| t.len() == 43);
+    let existing = token_in(request.headers());
     let token = existing.clone().unwrap_or_else(tokens::new_token);
 
     let mut request = request;

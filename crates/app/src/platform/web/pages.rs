@@ -12,7 +12,7 @@ use crate::platform::auth::policy;
 use crate::platform::auth::roles::Role;
 use crate::platform::auth::viewer::Viewer;
 use crate::platform::error::{AppError, AppResult};
-use crate::platform::web::csrf::CsrfToken;
+use crate::platform::web::csrf::{self, CsrfToken};
 use crate::platform::web::flash::Flash;
 use crate::platform::web::observe::RequestId;
 
@@ -122,12 +122,14 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
         .extensions()
         .get::<RequestId>()
         .map(|id| id.0.clone());
+    let csrf = csrf::token_in(request.headers());
+    let response = next.run(request).await;
+    // The session layer runs inside this one, so the viewer comes back on the response.
     let page = Page {
-        viewer: request.extensions().get::<Viewer>().cloned(),
-        csrf: String::new(),
+        viewer: response.extensions().get::<Viewer>().cloned(),
+        csrf: csrf.unwrap_or_default(),
         flash: None,
     };
-    let response = next.run(request).await;
 
     let status = response.status();
     let is_html = response
