@@ -50,7 +50,8 @@ CREATE TABLE people (
     updated_at TEXT NOT NULL
 );
 
-CREATE INDEX people_region_name ON people (region_id, name);
+-- A coordinator lists the active people of a region by name: both equalities, then the order.
+CREATE INDEX people_region_status_name ON people (region_id, status, name);
 CREATE INDEX people_name ON people (name);
 -- The national directory lists active people by name: equality, then the order.
 CREATE INDEX people_status_name ON people (status, name);
