@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use crate::network;
 use crate::network::succession::{self, Alert};
 use crate::people::store;
 use crate::platform::auth::policy::{self, DirectoryScope};
@@ -26,7 +25,6 @@ struct HomePage {
     page: Page,
     roles: Vec<&'static str>,
     waiting_approval: Option<usize>,
-    regions_without_coordinator: Option<Vec<String>>,
     action_items: Vec<crate::convenings::store::ActionItem>,
     succession_alerts: Option<Vec<Alert>>,
     proposals: Vec<crate::cycles::proposals::Proposal>,
@@ -42,7 +40,6 @@ async fn home(
             page,
             roles: Vec::new(),
             waiting_approval: None,
-            regions_without_coordinator: None,
             action_items: Vec::new(),
             succession_alerts: None,
             proposals: Vec::new(),
@@ -60,11 +57,6 @@ async fn home(
         None => None,
     }
     .map(|waiting| waiting.len());
-    let regions_without_coordinator = if viewer.has(Role::Admin) {
-        Some(uncovered_regions(&state).await?)
-    } else {
-        None
-    };
     let action_items =
         crate::convenings::store::open_action_items(&state.db, viewer.person_id).await?;
     let succession_alerts = if viewer.has(Role::Admin) {
@@ -78,23 +70,8 @@ async fn home(
         page,
         roles,
         waiting_approval,
-        regions_without_coordinator,
         action_items,
         succession_alerts,
         proposals,
     })
-}
-
-async fn uncovered_regions(state: &AppState) -> AppResult<Vec<String>> {
-    let covered: Vec<i64> = network::coordinator_names(&state.db)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    let regions = network::list_regions(&state.db).await?;
-    Ok(regions
-        .into_iter()
-        .filter(|r| !covered.contains(&r.id))
-        .map(|r| r.name)
-        .collect())
 }
