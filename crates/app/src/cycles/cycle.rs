@@ -23,8 +23,14 @@ pub struct Cycle {
     pub id: i64,
     /// Its name, such as "New York 2026".
     pub name: String,
-    /// The region it belongs to; `None` for a national cycle.
+    /// The region it belongs to; `None` for a national cycle or a group of regions.
     pub region_id: Option<i64>,
+    /// Whether mentees may browse their suggested mentors and ask one directly.
+    pub self_match: bool,
+    /// The regions of a cycle for a group of regions (empty otherwise), from
+    /// `cycle_regions`.
+    #[sqlx(skip)]
+    pub group: Vec<i64>,
     /// The state code (see [`CycleState`]).
     pub state: String,
     /// First day applications are taken.
@@ -53,6 +59,15 @@ impl Cycle {
     /// Its state; an unknown stored code reads as closed, where nothing more can happen.
     pub fn state(&self) -> CycleState {
         CycleState::parse(&self.state).unwrap_or(CycleState::Closed)
+    }
+
+    /// The regions whose people the cycle is for and whose coordinators run it: one, a
+    /// group, or none for a national cycle.
+    pub fn regions(&self) -> Vec<i64> {
+        match self.region_id {
+            Some(id) => vec![id],
+            None => self.group.clone(),
+        }
     }
 
     /// Its matching weights.
@@ -181,8 +196,12 @@ impl CycleWeights {
 pub struct CycleForm {
     /// Name.
     pub name: String,
-    /// Region code, or `national`.
+    /// Region code, `national`, or `group` (the regions are in `group`).
     pub region: String,
+    /// The region codes of a group, separated by commas or spaces.
+    pub group: String,
+    /// `yes` when mentees may also choose a mentor themselves.
+    pub self_match: String,
     /// First day of applications, `YYYY-MM-DD`.
     pub opens_on: String,
     /// Last day of applications.
@@ -239,6 +258,7 @@ impl CycleForm {
         let mut form = CycleForm {
             name: cycle.name.clone(),
             region: region_code.to_owned(),
+            self_match: if cycle.self_match { "yes" } else { "" }.to_owned(),
             opens_on: cycle.opens_on.to_string(),
             closes_on: cycle.closes_on.to_string(),
             matching_on: cycle.matching_on.to_string(),
@@ -287,6 +307,8 @@ impl CycleForm {
 pub struct ValidCycle {
     name: String,
     region_id: Option<i64>,
+    group: Vec<i64>,
+    self_match: bool,
     opens_on: NaiveDate,
     closes_on: NaiveDate,
     matching_on: NaiveDate,
@@ -311,7 +333,11 @@ pub fn validate(form: &CycleForm, placement: &Placement) -> Result<ValidCycle, F
     let mut errors = FieldErrors::new();
     let name = forms::text(&mut errors, "name", &form.name, true, 120);
 
+    let mut group = Vec::new();
     let region_id = if form.region == "national" && placement.national {
+        None
+    } else if form.region == "group" && placement.national {
+        group = region_group(&mut errors, &form.group, placement.regions);
         None
     } else {
         let region = placement.regions.iter().find(|r| r.code == form.region);
@@ -367,6 +393,8 @@ pub fn validate(form: &CycleForm, placement: &Placement) -> Result<ValidCycle, F
             Ok(ValidCycle {
                 name,
                 region_id,
+                group,
+                self_match: form.self_match == "yes",
                 opens_on,
                 closes_on,
                 matching_on,
@@ -379,6 +407,36 @@ pub fn validate(form: &CycleForm, placement: &Placement) -> Result<ValidCycle, F
         }
         _ => Err(errors),
     }
+}
+
+// The regions of a group, from their codes: at least two, all known, none twice.
+fn region_group(errors: &mut FieldErrors, typed: &str, regions: &[Region]) -> Vec<i64> {
+    let codes: Vec<String> = typed
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|code| !code.is_empty())
+        .map(str::to_uppercase)
+        .collect();
+    let mut ids = Vec::new();
+    let mut unknown = Vec::new();
+    for code in &codes {
+        match regions.iter().find(|r| r.code.eq_ignore_ascii_case(code)) {
+            Some(region) if !ids.contains(&region.id) => ids.push(region.id),
+            Some(_) => {}
+            None => unknown.push(code.as_str()),
+        }
+    }
+    if !unknown.is_empty() {
+        errors.add(
+            "group",
+            format!("Unknown region codes: {}.", unknown.join(", ")),
+        );
+    } else if ids.len() < 2 {
+        errors.add(
+            "group",
+            "Name at least two regions by their codes, such as NY, NJ, CT.",
+        );
+    }
+    ids
 }
 
 fn date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<NaiveDate> {
@@ -415,7 +473,8 @@ fn weights(errors: &mut FieldErrors, form: &CycleForm) -> CycleWeights {
     weights
 }
 
-const CYCLE_COLUMNS: &str = "id, name, region_id, state, opens_on, closes_on, matching_on, \
+const CYCLE_COLUMNS: &str =
+    "id, name, region_id, self_match, state, opens_on, closes_on, matching_on, \
      starts_on, duration_months, cadence, answer_days, weights, copied_from, created_at";
 
 /// Creates a draft cycle and returns its id.
@@ -430,8 +489,8 @@ pub async fn create(
         sqlx::query_as(
             "INSERT INTO cycles (name, region_id, state, opens_on, closes_on, matching_on, \
              starts_on, duration_months, cadence, answer_days, weights, copied_from, created_by, \
-             created_at, updated_at) \
-             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+             created_at, updated_at, self_match) \
+             VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) \
              RETURNING id",
         )
         .bind(&cycle.name)
@@ -447,9 +506,11 @@ pub async fn create(
         .bind(copied_from)
         .bind(by)
         .bind(at)
+        .bind(cycle.self_match)
         .fetch_one(pool)
         .await
     })?;
+    save_group(db, id, &cycle.group).await?;
     tracing::info!(cycle.id = id, "cycle created");
     Ok(id)
 }
@@ -461,7 +522,8 @@ pub async fn update(db: &Db, id: i64, cycle: &ValidCycle) -> Result<(), sqlx::Er
         sqlx::query(
             "UPDATE cycles SET name = $1, region_id = $2, opens_on = $3, closes_on = $4, \
              matching_on = $5, starts_on = $6, duration_months = $7, cadence = $8, \
-             answer_days = $9, weights = $10, updated_at = $11 WHERE id = $12",
+             answer_days = $9, weights = $10, updated_at = $11, self_match = $13 \
+             WHERE id = $12",
         )
         .bind(&cycle.name)
         .bind(cycle.region_id)
@@ -475,18 +537,66 @@ pub async fn update(db: &Db, id: i64, cycle: &ValidCycle) -> Result<(), sqlx::Er
         .bind(&cycle.weights)
         .bind(now())
         .bind(id)
+        .bind(cycle.self_match)
     )?;
+    save_group(db, id, &cycle.group).await?;
     tracing::info!(cycle.id = id, "cycle settings saved");
     Ok(())
+}
+
+// Replaces a cycle's group of regions (none for a national or one-region cycle).
+async fn save_group(db: &Db, cycle_id: i64, group: &[i64]) -> Result<(), sqlx::Error> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM cycle_regions WHERE cycle_id = $1")
+            .bind(cycle_id)
+            .execute(&mut *tx)
+            .await?;
+        for region_id in group {
+            sqlx::query("INSERT INTO cycle_regions (cycle_id, region_id) VALUES ($1, $2)")
+                .bind(cycle_id)
+                .bind(region_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    })
+}
+
+// Fills in the groups of regions of these cycles.
+async fn with_groups(db: &Db, mut cycles: Vec<Cycle>) -> Result<Vec<Cycle>, sqlx::Error> {
+    let ids: Vec<i64> = cycles
+        .iter()
+        .filter(|c| c.region_id.is_none())
+        .map(|c| c.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(cycles);
+    }
+    let sql = format!(
+        "SELECT cycle_id, region_id FROM cycle_regions WHERE cycle_id IN ({}) \
+         ORDER BY cycle_id, region_id",
+        join_ids(&ids)
+    );
+    let rows: Vec<(i64, i64)> = on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
+    for cycle in &mut cycles {
+        cycle.group = rows
+            .iter()
+            .filter(|(id, _)| *id == cycle.id)
+            .map(|(_, region)| *region)
+            .collect();
+    }
+    Ok(cycles)
 }
 
 /// One cycle.
 pub async fn find(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
     let sql = format!("SELECT {CYCLE_COLUMNS} FROM cycles WHERE id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let cycle: Option<Cycle> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(pool)
-        .await)
+        .await)?;
+    Ok(with_groups(db, cycle.into_iter().collect()).await?.pop())
 }
 
 /// Which cycles a list shows.
@@ -502,18 +612,24 @@ pub enum CycleScope {
 pub async fn list(db: &Db, scope: &CycleScope) -> Result<Vec<Cycle>, sqlx::Error> {
     let filter = match scope {
         CycleScope::All => String::new(),
-        CycleScope::Regions(ids) if ids.is_empty() => "WHERE region_id IS NULL".to_owned(),
+        CycleScope::Regions(ids) if ids.is_empty() => "WHERE region_id IS NULL AND NOT EXISTS \
+             (SELECT 1 FROM cycle_regions g WHERE g.cycle_id = cycles.id)"
+            .to_owned(),
         CycleScope::Regions(ids) => {
+            let ids = join_ids(ids);
             format!(
-                "WHERE region_id IS NULL OR region_id IN ({})",
-                join_ids(ids)
+                "WHERE (region_id IS NULL AND NOT EXISTS (SELECT 1 FROM cycle_regions g \
+                   WHERE g.cycle_id = cycles.id)) \
+                 OR region_id IN ({ids}) OR EXISTS (SELECT 1 FROM cycle_regions g \
+                   WHERE g.cycle_id = cycles.id AND g.region_id IN ({ids}))"
             )
         }
     };
     let sql = format!(
         "SELECT {CYCLE_COLUMNS} FROM cycles {filter} ORDER BY opens_on DESC, id DESC LIMIT 200"
     );
-    on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+    let cycles = on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
+    with_groups(db, cycles).await
 }
 
 /// The newest cycle of the same place (region, or national) as a cycle, before it.
@@ -525,10 +641,11 @@ pub async fn latest_in_place(
         "SELECT {CYCLE_COLUMNS} FROM cycles WHERE region_id IS NOT DISTINCT FROM $1 \
          ORDER BY opens_on DESC, id DESC LIMIT 1"
     );
-    on_db!(db, |pool| sqlx::query_as(&sql)
+    let cycle: Option<Cycle> = on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(region_id)
         .fetch_optional(pool)
-        .await)
+        .await)?;
+    Ok(with_groups(db, cycle.into_iter().collect()).await?.pop())
 }
 
 /// The settings of a cycle, moved a year on, as a new cycle's form.

@@ -85,7 +85,7 @@ pub async fn application(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let cycle = visible_cycle(&state, &viewer, id).await?;
-    if !policy::may_apply(&viewer, cycle.region_id) {
+    if !policy::may_apply(&viewer, &cycle.regions()) {
         return Err(AppError::Forbidden);
     }
     let stored = applications::find_application(&state.db, id, viewer.person_id).await?;
@@ -116,7 +116,7 @@ pub async fn save_application(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let cycle = visible_cycle(&state, &viewer, id).await?;
-    if !policy::may_apply(&viewer, cycle.region_id) {
+    if !policy::may_apply(&viewer, &cycle.regions()) {
         return Err(AppError::Forbidden);
     }
     let form = ApplicationForm::from_pairs(pairs);
@@ -174,7 +174,7 @@ pub async fn offer(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let cycle = visible_cycle(&state, &viewer, id).await?;
-    if !policy::may_offer(&viewer, cycle.region_id) {
+    if !policy::may_offer(&viewer, &cycle.regions()) {
         return Err(AppError::Forbidden);
     }
     let stored = applications::find_offer(&state.db, id, viewer.person_id).await?;
@@ -205,7 +205,7 @@ pub async fn save_offer(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let cycle = visible_cycle(&state, &viewer, id).await?;
-    if !policy::may_offer(&viewer, cycle.region_id) {
+    if !policy::may_offer(&viewer, &cycle.regions()) {
         return Err(AppError::Forbidden);
     }
     let form = OfferForm::from_pairs(pairs);
@@ -374,7 +374,7 @@ pub async fn import(
 
     let topics = profile::list_topics(&state.db).await?;
     let members = import::members_named(&state.db, &form.text, &cycle, kind).await?;
-    match import::check(&form.text, kind, cycle.region_id, &topics, &members) {
+    match import::check(&form.text, kind, &cycle.regions(), &topics, &members) {
         Ok(checked) => {
             applications::save_applications(&state.db, id, &checked.applications).await?;
             applications::save_offers(&state.db, id, &checked.offers).await?;

@@ -93,11 +93,12 @@ pub struct Member {
     pub already_in: bool,
 }
 
-/// Checks a whole file. `find` answers for each email address (lowercased) who it is.
+/// Checks a whole file. `find` answers for each email address (lowercased) who it is;
+/// `cycle_regions` are the cycle's regions (none for a national cycle).
 pub fn check(
     text: &str,
     kind: Kind,
-    cycle_region: Option<i64>,
+    cycle_regions: &[i64],
     topics: &[Topic],
     find: &HashMap<String, Member>,
 ) -> Result<Checked, Vec<RowError>> {
@@ -181,10 +182,15 @@ pub fn check(
                 "email",
                 format!("{email} is not an active member of Carrel."),
             ),
-            (Some(m), None) if cycle_region.is_some() && m.region_id != cycle_region => add(
-                "email",
-                format!("{email} is not a member of this cycle's region."),
-            ),
+            (Some(m), None)
+                if !cycle_regions.is_empty()
+                    && !m.region_id.is_some_and(|r| cycle_regions.contains(&r)) =>
+            {
+                add(
+                    "email",
+                    format!("{email} is not a member of this cycle's regions."),
+                )
+            }
             (Some(m), None) if m.already_in => add(
                 "email",
                 format!("{email} already has one in this cycle; they can change it themselves."),
@@ -420,8 +426,7 @@ mod tests {
         let text = "email,needs,goals,nearby\n\
                     ana@example.org,leadership;grant_writing,Lead a team,yes\n\
                     BO@example.org,grant_writing,\"Write grants, win some\",\n";
-        let checked =
-            check(text, Kind::Applications, Some(5), &topics(), &members()).expect("clean");
+        let checked = check(text, Kind::Applications, &[5], &topics(), &members()).expect("clean");
         assert_eq!(checked.applications.len(), 2);
         assert_eq!(checked.applications[0].1.need_ids, [1, 2]);
         assert!(checked.applications[0].1.nearby);
@@ -434,7 +439,7 @@ mod tests {
                     nobody@example.org,leadership,Lead,\n\
                     cy@example.org,leadership,Lead,\n\
                     ana@example.org,leadership,,\n";
-        let errors = check(text, Kind::Applications, Some(5), &topics(), &members())
+        let errors = check(text, Kind::Applications, &[5], &topics(), &members())
             .err()
             .unwrap_or_default();
         let at =
@@ -450,14 +455,14 @@ mod tests {
     #[test]
     fn a_malformed_file_is_refused_with_its_line() {
         let text = "email,capacity,topics\nana@example.org,2\n";
-        let errors = check(text, Kind::Offers, None, &topics(), &members())
+        let errors = check(text, Kind::Offers, &[], &topics(), &members())
             .err()
             .unwrap_or_default();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 2);
         assert!(errors[0].message.contains("2 cells"));
 
-        let missing = check("name\nx\n", Kind::Offers, None, &topics(), &members())
+        let missing = check("name\nx\n", Kind::Offers, &[], &topics(), &members())
             .err()
             .unwrap_or_default();
         assert!(missing.iter().any(|e| e.column == "email" && e.line == 1));
@@ -466,7 +471,7 @@ mod tests {
     #[test]
     fn offers_check_capacity_and_topics() {
         let text = "email,capacity,topics\nana@example.org,9,leadership\nbo@example.org,2,\n";
-        let errors = check(text, Kind::Offers, None, &topics(), &members())
+        let errors = check(text, Kind::Offers, &[], &topics(), &members())
             .err()
             .unwrap_or_default();
         assert!(errors.iter().any(|e| e.line == 2 && e.column == "capacity"));

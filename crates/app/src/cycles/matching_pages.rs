@@ -427,7 +427,8 @@ pub async fn publish(
 ) -> AppResult<Response> {
     let cycle = managed_cycle(&state, &viewer, id).await?;
     let solver = Solver::parse(&form.solver).ok_or(AppError::BadRequest("choose a proposal"))?;
-    if matching::latest_summary(&state.db, id).await?.is_none() {
+    // A self-match cycle may be published without a run: mentees then choose their mentors.
+    if !cycle.self_match && matching::latest_summary(&state.db, id).await?.is_none() {
         return Err(AppError::BadRequest("run the matching first"));
     }
     let from = cycle.state();

@@ -6,6 +6,8 @@
 //! and compares its two proposals side by side ([`matching`], through [`engine`]); one
 //! proposal is published and both people answer ([`proposals`]); mentees left without a
 //! mentor wait in the [`pool`], where the engine suggests the next mentor with a free place.
+//! A cycle may also let mentees choose: they browse their suggested mentors and ask one
+//! ([`self_match`]).
 
 pub mod applications;
 pub mod cycle;
@@ -16,11 +18,13 @@ pub mod matching;
 pub mod pages;
 pub mod pool;
 pub mod proposals;
+pub mod self_match;
 pub mod state;
 
 mod entry_pages;
 mod matching_pages;
 mod proposal_pages;
+mod self_match_pages;
 
 use std::time::Duration;
 
@@ -56,6 +60,10 @@ pub fn routes() -> Routes {
         .post("/cycles/{id}/pool/confirm", matching_pages::confirm)
         .get("/proposals/{id}", proposal_pages::show)
         .post("/proposals/{id}/answer", proposal_pages::answer)
+        .get("/cycles/{id}/mentors", self_match_pages::mentors)
+        .post("/cycles/{id}/mentors/request", self_match_pages::request)
+        .get("/cycles/{id}/requests", self_match_pages::requests)
+        .post("/match-requests/{id}/answer", self_match_pages::answer)
 }
 
 /// The periodic tasks of this feature: answer reminders and expiry, every hour.

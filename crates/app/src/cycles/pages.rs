@@ -32,7 +32,7 @@ pub(crate) async fn visible_cycle(state: &AppState, viewer: &Viewer, id: i64) ->
     let cycle = cycle::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !policy::may_see_cycle(viewer, cycle.region_id) {
+    if !policy::may_see_cycle(viewer, &cycle.regions()) {
         return Err(AppError::NotFound);
     }
     Ok(cycle)
@@ -41,7 +41,7 @@ pub(crate) async fn visible_cycle(state: &AppState, viewer: &Viewer, id: i64) ->
 /// A cycle the viewer runs; members who may see it are refused, others told it is not there.
 pub(crate) async fn managed_cycle(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Cycle> {
     let cycle = visible_cycle(state, viewer, id).await?;
-    if !policy::may_manage_cycle(viewer, cycle.region_id) {
+    if !policy::may_manage_cycle(viewer, &cycle.regions()) {
         return Err(AppError::Forbidden);
     }
     Ok(cycle)
@@ -51,7 +51,7 @@ pub(crate) async fn managed_cycle(state: &AppState, viewer: &Viewer, id: i64) ->
 pub(crate) fn actor_of(viewer: &Viewer, cycle: &Cycle) -> Actor {
     if viewer.is_admin() {
         Actor::Admin
-    } else if policy::may_manage_cycle(viewer, cycle.region_id) {
+    } else if policy::may_manage_cycle(viewer, &cycle.regions()) {
         Actor::Coordinator
     } else {
         Actor::Member
@@ -71,19 +71,23 @@ async fn place_names(state: &AppState, cycles: Vec<Cycle>) -> AppResult<Vec<List
     Ok(cycles
         .into_iter()
         .map(|cycle| Listed {
-            place: place_name(&regions, cycle.region_id),
+            place: place_name(&regions, &cycle),
             cycle,
         })
         .collect())
 }
 
-pub(crate) fn place_name(regions: &[Region], region_id: Option<i64>) -> String {
-    match region_id {
-        None => "National".to_owned(),
-        Some(id) => regions
-            .iter()
-            .find(|r| r.id == id)
-            .map_or_else(String::new, |r| r.name.clone()),
+pub(crate) fn place_name(regions: &[Region], cycle: &Cycle) -> String {
+    let names: Vec<&str> = cycle
+        .regions()
+        .iter()
+        .filter_map(|id| regions.iter().find(|r| r.id == *id))
+        .map(|r| r.name.as_str())
+        .collect();
+    match (cycle.region_id, names.as_slice()) {
+        (_, []) => "National".to_owned(),
+        (Some(_), [name]) => (*name).to_owned(),
+        (_, names) => format!("Regions {}", names.join(", ")),
     }
 }
 
@@ -178,8 +182,9 @@ pub async fn new(
     };
     let form = match &source {
         Some(cycle) => {
-            let code = code_of(&regions, cycle.region_id);
-            cycle::copy_form(cycle, &code)
+            let mut form = cycle::copy_form(cycle, &code_of(&regions, cycle));
+            form.group = group_codes(&state, cycle).await?;
+            form
         }
         None => CycleForm::starting(today()),
     };
@@ -198,14 +203,33 @@ pub async fn new(
     })
 }
 
-fn code_of(regions: &[Region], region_id: Option<i64>) -> String {
-    match region_id {
+fn code_of(regions: &[Region], cycle: &Cycle) -> String {
+    match cycle.region_id {
+        None if !cycle.group.is_empty() => "group".to_owned(),
         None => "national".to_owned(),
         Some(id) => regions
             .iter()
             .find(|r| r.id == id)
             .map_or_else(String::new, |r| r.code.clone()),
     }
+}
+
+// Region codes as typed, in one order, to compare two groups.
+fn codes(typed: &str) -> Vec<String> {
+    let mut codes: Vec<String> = typed
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|code| !code.is_empty())
+        .map(str::to_uppercase)
+        .collect();
+    codes.sort();
+    codes
+}
+
+// The codes of a group cycle's regions, as the form shows them.
+async fn group_codes(state: &AppState, cycle: &Cycle) -> AppResult<String> {
+    let regions = network::regions_by_id(&state.db, &cycle.group).await?;
+    let codes: Vec<&str> = regions.iter().map(|r| r.code.as_str()).collect();
+    Ok(codes.join(", "))
 }
 
 /// Creates a draft cycle, or shows the form again with its problems.
@@ -310,13 +334,13 @@ pub async fn show(
     };
     render(&ShowPage {
         page,
-        place: place_name(&regions, cycle.region_id),
+        place: place_name(&regions, &cycle),
         manages,
         moves: state::moves_from(cycle.state(), actor),
         history,
         window_open: cycle.window_is_open(today()),
-        may_apply: policy::may_apply(&viewer, cycle.region_id),
-        may_offer: policy::may_offer(&viewer, cycle.region_id),
+        may_apply: policy::may_apply(&viewer, &cycle.regions()),
+        may_offer: policy::may_offer(&viewer, &cycle.regions()),
         has_application,
         has_offer,
         counts,
@@ -336,7 +360,8 @@ pub async fn edit(
 ) -> AppResult<Response> {
     let cycle = managed_cycle(&state, &viewer, id).await?;
     let regions = placement_regions(&state, &viewer).await?;
-    let form = CycleForm::from_cycle(&cycle, &code_of(&regions, cycle.region_id));
+    let mut form = CycleForm::from_cycle(&cycle, &code_of(&regions, &cycle));
+    form.group = group_codes(&state, &cycle).await?;
     render(&FormPage {
         page,
         heading: format!("Settings of {}", cycle.name),
@@ -354,18 +379,30 @@ pub async fn save(
     page: Page,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<CycleForm>,
+    Form(mut form): Form<CycleForm>,
 ) -> AppResult<Response> {
     let cycle = managed_cycle(&state, &viewer, id).await?;
     let regions = placement_regions(&state, &viewer).await?;
+    // Only the national office forms or changes a group of regions; a coordinator of one
+    // of its regions keeps the group as it is.
+    let keeps_group = !cycle.group.is_empty() && !viewer.is_admin();
+    let all_regions = if keeps_group {
+        form.region = "group".into();
+        form.group = group_codes(&state, &cycle).await?;
+        network::list_regions(&state.db).await?
+    } else {
+        Vec::new()
+    };
     let placement = Placement {
-        national: viewer.is_admin(),
-        regions: &regions,
+        national: viewer.is_admin() || keeps_group,
+        regions: if keeps_group { &all_regions } else { &regions },
     };
     let mut result = cycle::validate(&form, &placement);
     // Once people applied, moving a regional cycle elsewhere would strand them.
     if result.is_ok() {
-        let moved = code_of(&regions, cycle.region_id) != form.region;
+        let moved = code_of(&regions, &cycle) != form.region
+            || codes(&group_codes(&state, &cycle).await?) != codes(&form.group)
+                && form.region == "group";
         if moved && cycle.state() != CycleState::Draft {
             let mut errors = FieldErrors::new();
             errors.add("region", "The place of a cycle is fixed once it opens.");

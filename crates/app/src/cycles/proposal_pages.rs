@@ -63,7 +63,7 @@ async fn load(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<(Proposal
             viewer,
             proposal.mentee_id,
             proposal.mentor_id,
-            cycle.region_id,
+            &cycle.regions(),
         );
     if !visible {
         return Err(AppError::NotFound);
@@ -79,7 +79,7 @@ async fn page_for(
     cycle: Cycle,
 ) -> AppResult<ProposalPage> {
     let side = proposal.side_of(viewer.person_id);
-    let sees_affinity = policy::may_see_affinity(viewer, cycle.region_id);
+    let sees_affinity = policy::may_see_affinity(viewer, &cycle.regions());
     let topics = profile::list_topics(&state.db).await?;
     let people = [proposal.mentee_id, proposal.mentor_id];
     let inputs = engine::load(&state.db, &cycle, &topics, Only::People(&people)).await?;

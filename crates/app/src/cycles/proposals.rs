@@ -431,7 +431,7 @@ pub struct Mentorship {
 }
 
 async fn start_mentorship(db: &Db, proposal: &Proposal) -> Result<i64, sqlx::Error> {
-    let liaison = liaison_for(db, proposal).await?;
+    let liaison = liaison_of(db, proposal.cycle_id, proposal.mentee_id).await?;
     let (id,): (i64,) = on_db!(db, |pool| {
         sqlx::query_as(
             "INSERT INTO mentorships (cycle_id, proposal_id, mentee_id, mentor_id, liaison_id, \
@@ -463,9 +463,13 @@ async fn start_mentorship(db: &Db, proposal: &Proposal) -> Result<i64, sqlx::Err
     Ok(id)
 }
 
-// The liaison: the longest-serving coordinator of the cycle's region, or of the mentee's
-// region for a national cycle; none when the region has no coordinator yet.
-async fn liaison_for(db: &Db, proposal: &Proposal) -> Result<Option<i64>, sqlx::Error> {
+/// A pair's liaison: the longest-serving coordinator of the cycle's region, or of the
+/// mentee's region for a national or group cycle; none when the region has no coordinator.
+pub async fn liaison_of(
+    db: &Db,
+    cycle_id: i64,
+    mentee_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = on_db!(db, |pool| {
         sqlx::query_as(
             "SELECT g.person_id FROM grants g JOIN people p ON p.id = g.person_id \
@@ -474,8 +478,8 @@ async fn liaison_for(db: &Db, proposal: &Proposal) -> Result<Option<i64>, sqlx::
                       (SELECT region_id FROM people WHERE id = $2)) \
              ORDER BY g.created_at, g.id LIMIT 1",
         )
-        .bind(proposal.cycle_id)
-        .bind(proposal.mentee_id)
+        .bind(cycle_id)
+        .bind(mentee_id)
         .fetch_optional(pool)
         .await
     })?;

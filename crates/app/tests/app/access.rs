@@ -294,6 +294,59 @@ fn table() -> Vec<Row> {
             "answer=accept",
             [303, 404, 404, 403, 404, 403],
         ),
+        // A cycle for the group of New York and New Jersey: the New York coordinator runs
+        // it with New Jersey's, the California coordinator sees nothing of it.
+        (
+            M::GET,
+            "/cycles/{id}",
+            "/cycles/{group_cycle}",
+            "",
+            NY_MEMBERS,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/edit",
+            "/cycles/{group_cycle}/edit",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/applications",
+            "/cycles/{group_cycle}/applications",
+            "",
+            NY_STAFF,
+        ),
+        // Self-match: `{cycle}` takes no requests (it is open and not self-match);
+        // `{request}` is a request between two people none of the browsers is.
+        (
+            M::GET,
+            "/cycles/{id}/mentors",
+            "/cycles/{cycle}/mentors",
+            "",
+            [303, 200, 403, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/mentors/request",
+            "/cycles/{cycle}/mentors/request",
+            "mentor=1&message=Hello",
+            [303, 400, 403, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/requests",
+            "/cycles/{cycle}/requests",
+            "",
+            [303, 403, 200, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/match-requests/{id}/answer",
+            "/match-requests/{request}/answer",
+            "answer=accept",
+            [303, 404, 404, 404, 404, 404],
+        ),
         (
             M::GET,
             "/admin/outbox/{id}",
@@ -862,6 +915,8 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
     fixtures.push(("{mentor}", mentor));
     fixtures.push(("{coordinator}", coordinator_ny));
     let (cycle, applicant, proposal) = crate::cycles::access_fixture(&app, subject).await;
+    fixtures.push(("{request}", crate::self_match::access_fixture(&app).await));
+    fixtures.push(("{group_cycle}", crate::self_match::group_cycle(&app).await));
 
     // Act and assert
     let mut failures = Vec::new();

@@ -922,3 +922,75 @@ async fn the_demo_has_an_open_a_matching_an_answering_and_a_closed_cycle() {
             > 0
     );
 }
+
+#[tokio::test]
+async fn a_cycle_for_a_group_of_regions_is_run_by_each_regions_coordinators_and_open_to_its_people()
+{
+    // Arrange
+    let app = TestApp::spawn().await;
+    let mut admin = signed_in(&app, "admin@example.org", &[(Role::Admin, None)]).await;
+    let mut fields = cycle_form("group", "2026-09-01", "2026-09-30");
+    fields.push(("group", "ny, NJ".into()));
+    let mut unknown = fields.clone();
+    unknown.retain(|(k, _)| *k != "group");
+    unknown.push(("group", "NY, ZZ".into()));
+    app.person_in(
+        "coordinator.nj@example.org",
+        "NJ",
+        &[(Role::Coordinator, Some("NJ"))],
+    )
+    .await;
+    app.person_in(
+        "coordinator.ca@example.org",
+        "CA",
+        &[(Role::Coordinator, Some("CA"))],
+    )
+    .await;
+    app.person_in("mentee.nj@example.org", "NJ", &[(Role::Mentee, None)])
+        .await;
+    app.person_in("mentee.ca@example.org", "CA", &[(Role::Mentee, None)])
+        .await;
+
+    // Act
+    let refused = admin.post_form("/cycles/new", &as_refs(&unknown)).await;
+    let created = admin.post_form("/cycles/new", &as_refs(&fields)).await;
+    let path = created.location().to_owned();
+    let mut views = Vec::new();
+    for email in [
+        "coordinator.nj@example.org",
+        "coordinator.ca@example.org",
+        "mentee.nj@example.org",
+        "mentee.ca@example.org",
+    ] {
+        let mut browser = app.other_browser();
+        browser.sign_in(email).await;
+        views.push((
+            browser.get(&format!("{path}/edit")).await.status,
+            browser.get(&format!("{path}/apply")).await.status,
+        ));
+    }
+
+    // Assert
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Unknown region codes: ZZ."));
+    assert!(refused.body.contains("NY, ZZ"), "what was typed is kept");
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        views[0],
+        (StatusCode::OK, StatusCode::FORBIDDEN),
+        "NJ runs it"
+    );
+    assert_eq!(views[1].0, StatusCode::NOT_FOUND, "CA sees nothing of it");
+    assert_eq!(
+        views[2],
+        (StatusCode::FORBIDDEN, StatusCode::OK),
+        "NJ applies"
+    );
+    assert_eq!(
+        views[3].1,
+        StatusCode::NOT_FOUND,
+        "CA people are not its pool"
+    );
+    let page = admin.get(&path).await;
+    assert!(page.body.contains("Regions "), "{}", page.body);
+}

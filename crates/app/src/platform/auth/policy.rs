@@ -581,29 +581,35 @@ mod resource_tests {
 
 // Cycles: who runs a program cycle, who takes part, who sees its proposals.
 
-/// Whether a viewer runs a cycle of this region (`None`: a national cycle): its settings,
-/// moves, imports, matching and pool. Admins run every cycle, including national ones and
-/// those that match across regions; a coordinator runs only their own region's cycles.
-pub fn may_manage_cycle(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
-    viewer.is_admin() || cycle_region.is_some_and(|region| viewer.coordinates(region))
+/// Whether a viewer runs a cycle of these regions (one, a group, or none for a national
+/// cycle): its settings, moves, imports, matching and pool. Admins run every cycle,
+/// including national ones and those that match across regions; a coordinator runs the
+/// cycles of a region they coordinate, alone or in a group with other regions.
+pub fn may_manage_cycle(viewer: &Viewer, cycle_regions: &[i64]) -> bool {
+    viewer.is_admin()
+        || cycle_regions
+            .iter()
+            .any(|region| viewer.coordinates(*region))
 }
 
 /// Whether a viewer may see that a cycle exists: those who run it, and the members it is
-/// for (everyone for a national cycle, the region's members for a regional one).
-pub fn may_see_cycle(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
-    may_manage_cycle(viewer, cycle_region)
-        || cycle_region.is_none()
-        || cycle_region == viewer.region_id
+/// for (everyone for a national cycle, the people of its regions otherwise).
+pub fn may_see_cycle(viewer: &Viewer, cycle_regions: &[i64]) -> bool {
+    may_manage_cycle(viewer, cycle_regions)
+        || cycle_regions.is_empty()
+        || viewer
+            .region_id
+            .is_some_and(|region| cycle_regions.contains(&region))
 }
 
 /// Whether a viewer may apply as a mentee to a cycle they can see.
-pub fn may_apply(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
-    viewer.has(Role::Mentee) && may_see_cycle(viewer, cycle_region)
+pub fn may_apply(viewer: &Viewer, cycle_regions: &[i64]) -> bool {
+    viewer.has(Role::Mentee) && may_see_cycle(viewer, cycle_regions)
 }
 
 /// Whether a viewer may offer mentoring in a cycle they can see.
-pub fn may_offer(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
-    viewer.has(Role::Mentor) && may_see_cycle(viewer, cycle_region)
+pub fn may_offer(viewer: &Viewer, cycle_regions: &[i64]) -> bool {
+    viewer.has(Role::Mentor) && may_see_cycle(viewer, cycle_regions)
 }
 
 /// Whether a viewer may see a proposal: its two people and those who run its cycle. Anyone
@@ -612,17 +618,29 @@ pub fn may_view_proposal(
     viewer: &Viewer,
     mentee_id: i64,
     mentor_id: i64,
-    cycle_region: Option<i64>,
+    cycle_regions: &[i64],
 ) -> bool {
     viewer.person_id == mentee_id
         || viewer.person_id == mentor_id
-        || may_manage_cycle(viewer, cycle_region)
+        || may_manage_cycle(viewer, cycle_regions)
 }
 
 /// Whether a viewer may see a mentee's shared identity groups: only those who run the
 /// cycle. The mentor never does, even once matched.
-pub fn may_see_affinity(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
-    may_manage_cycle(viewer, cycle_region)
+pub fn may_see_affinity(viewer: &Viewer, cycle_regions: &[i64]) -> bool {
+    may_manage_cycle(viewer, cycle_regions)
+}
+
+/// Whether a viewer may browse their suggested mentors and ask one in a self-match cycle:
+/// a mentee who applied to it. The cycle's own rules (state, self-match) come on top.
+pub fn may_request_mentor(viewer: &Viewer, cycle_regions: &[i64], applied: bool) -> bool {
+    applied && may_apply(viewer, cycle_regions)
+}
+
+/// Whether a viewer may answer a mentee's request: only the mentor asked. Coordinators
+/// watch the pairs that result but do not answer for a mentor.
+pub fn may_answer_request(viewer: &Viewer, mentor_id: i64) -> bool {
+    viewer.person_id == mentor_id
 }
 
 #[cfg(test)]
@@ -647,29 +665,26 @@ mod cycles_tests {
     fn coordinators_run_their_regions_cycles_and_admins_run_all() {
         let ny = viewer(1, &[(Role::Coordinator, Some(5))], Some(5));
         let admin = viewer(2, &[(Role::Admin, None)], None);
-        assert!(may_manage_cycle(&ny, Some(5)));
-        assert!(!may_manage_cycle(&ny, Some(6)));
+        assert!(may_manage_cycle(&ny, &[5]));
+        assert!(!may_manage_cycle(&ny, &[6]));
         assert!(
-            !may_manage_cycle(&ny, None),
+            !may_manage_cycle(&ny, &[]),
             "national cycles are the office's"
         );
-        assert!(may_manage_cycle(&admin, None));
-        assert!(may_manage_cycle(&admin, Some(6)));
+        assert!(may_manage_cycle(&admin, &[]));
+        assert!(may_manage_cycle(&admin, &[6]));
     }
 
     #[test]
     fn members_see_national_cycles_and_their_own_regions() {
         let mentee = viewer(1, &[(Role::Mentee, None)], Some(5));
-        assert!(may_see_cycle(&mentee, None));
-        assert!(may_see_cycle(&mentee, Some(5)));
-        assert!(!may_see_cycle(&mentee, Some(6)));
-        assert!(may_apply(&mentee, Some(5)));
-        assert!(
-            !may_offer(&mentee, Some(5)),
-            "offering takes the mentor role"
-        );
+        assert!(may_see_cycle(&mentee, &[]));
+        assert!(may_see_cycle(&mentee, &[5]));
+        assert!(!may_see_cycle(&mentee, &[6]));
+        assert!(may_apply(&mentee, &[5]));
+        assert!(!may_offer(&mentee, &[5]), "offering takes the mentor role");
         let elsewhere = viewer(3, &[(Role::Coordinator, Some(6))], Some(6));
-        assert!(!may_see_cycle(&elsewhere, Some(5)));
+        assert!(!may_see_cycle(&elsewhere, &[5]));
     }
 
     #[test]
@@ -678,14 +693,39 @@ mod cycles_tests {
         let stranger = viewer(11, &[(Role::Mentee, None)], Some(5));
         let ny = viewer(12, &[(Role::Coordinator, Some(5))], Some(5));
         let ca = viewer(13, &[(Role::Coordinator, Some(6))], Some(6));
-        assert!(may_view_proposal(&mentee, 10, 20, Some(5)));
-        assert!(may_view_proposal(&viewer(20, &[], None), 10, 20, Some(5)));
-        assert!(!may_view_proposal(&stranger, 10, 20, Some(5)));
-        assert!(may_view_proposal(&ny, 10, 20, Some(5)));
-        assert!(!may_view_proposal(&ca, 10, 20, Some(5)));
+        assert!(may_view_proposal(&mentee, 10, 20, &[5]));
+        assert!(may_view_proposal(&viewer(20, &[], None), 10, 20, &[5]));
+        assert!(!may_view_proposal(&stranger, 10, 20, &[5]));
+        assert!(may_view_proposal(&ny, 10, 20, &[5]));
+        assert!(!may_view_proposal(&ca, 10, 20, &[5]));
         assert!(!may_see_affinity(
             &viewer(20, &[(Role::Mentor, None)], Some(5)),
-            Some(5)
+            &[5]
         ));
+    }
+
+    #[test]
+    fn every_coordinator_of_a_group_runs_it_and_its_regions_people_take_part() {
+        let ny = viewer(1, &[(Role::Coordinator, Some(5))], Some(5));
+        let nj = viewer(2, &[(Role::Coordinator, Some(7))], Some(7));
+        let ca = viewer(3, &[(Role::Coordinator, Some(6))], Some(6));
+        let mentee_nj = viewer(4, &[(Role::Mentee, None)], Some(7));
+        let mentee_ca = viewer(5, &[(Role::Mentee, None)], Some(6));
+        let group = [5, 7];
+        assert!(may_manage_cycle(&ny, &group) && may_manage_cycle(&nj, &group));
+        assert!(!may_manage_cycle(&ca, &group) && !may_see_cycle(&ca, &group));
+        assert!(may_apply(&mentee_nj, &group));
+        assert!(!may_see_cycle(&mentee_ca, &group), "outside the group");
+    }
+
+    #[test]
+    fn only_an_applicant_requests_a_mentor_and_only_that_mentor_answers() {
+        let mentee = viewer(10, &[(Role::Mentee, None)], Some(5));
+        assert!(may_request_mentor(&mentee, &[5], true));
+        assert!(!may_request_mentor(&mentee, &[5], false), "apply first");
+        assert!(!may_request_mentor(&mentee, &[6], true), "another region");
+        assert!(may_answer_request(&viewer(20, &[], None), 20));
+        let ny = viewer(12, &[(Role::Coordinator, Some(5))], Some(5));
+        assert!(!may_answer_request(&ny, 20), "not for the mentor");
     }
 }
