@@ -666,6 +666,9 @@ pub struct Listed {
     pub affinity: String,
     /// When first submitted.
     pub submitted_at: DateTime<Utc>,
+    /// Whether the mentee's needs changed at a career check-in since their last mentorship
+    /// began (or ever, if they never had one); always false for offers.
+    pub needs_changed: bool,
 }
 
 impl Listed {
@@ -702,7 +705,11 @@ pub async fn list_applications(
             "SELECT a.person_id, p.name, p.stage, r.code AS region_code, \
              COALESCE((SELECT STRING_AGG(t.name, ', ' ORDER BY n.rank) FROM application_needs n \
                JOIN topics t ON t.id = n.topic_id WHERE n.application_id = a.id), '') AS topics, \
-             CAST(0 AS BIGINT) AS capacity, a.affinity, a.submitted_at \
+             CAST(0 AS BIGINT) AS capacity, a.affinity, a.submitted_at, \
+             EXISTS (SELECT 1 FROM career_checks c WHERE c.person_id = a.person_id \
+               AND c.needs_changed AND NOT EXISTS (SELECT 1 FROM mentorships s \
+                 WHERE s.mentee_id = a.person_id AND s.started_at >= c.checked_at)) \
+               AS needs_changed \
              FROM applications a JOIN people p ON p.id = a.person_id \
              LEFT JOIN regions r ON r.id = p.region_id \
              WHERE a.cycle_id = $1 ORDER BY a.submitted_at, a.id LIMIT $2 OFFSET $3",
@@ -727,7 +734,7 @@ pub async fn list_offers(
             "SELECT o.person_id, p.name, p.stage, r.code AS region_code, \
              COALESCE((SELECT STRING_AGG(t.name, ', ' ORDER BY t.name) FROM offer_topics ot \
                JOIN topics t ON t.id = ot.topic_id WHERE ot.offer_id = o.id), '') AS topics, \
-             o.capacity, o.affinity, o.submitted_at \
+             o.capacity, o.affinity, o.submitted_at, FALSE AS needs_changed \
              FROM offers o JOIN people p ON p.id = o.person_id \
              LEFT JOIN regions r ON r.id = p.region_id \
              WHERE o.cycle_id = $1 ORDER BY p.name, o.id LIMIT $2 OFFSET $3",

@@ -7,9 +7,11 @@
 //! proposal is published and both people answer ([`proposals`]); mentees left without a
 //! mentor wait in the [`pool`], where the engine suggests the next mentor with a free place.
 //! A cycle may also let mentees choose: they browse their suggested mentors and ask one
-//! ([`self_match`]).
+//! ([`self_match`]). Every active person confirms their career stage and needs on a
+//! schedule ([`career`]).
 
 pub mod applications;
+pub mod career;
 pub mod cycle;
 pub mod demo;
 pub mod engine;
@@ -21,6 +23,7 @@ pub mod proposals;
 pub mod self_match;
 pub mod state;
 
+mod career_pages;
 mod entry_pages;
 mod matching_pages;
 mod proposal_pages;
@@ -64,18 +67,35 @@ pub fn routes() -> Routes {
         .post("/cycles/{id}/mentors/request", self_match_pages::request)
         .get("/cycles/{id}/requests", self_match_pages::requests)
         .post("/match-requests/{id}/answer", self_match_pages::answer)
+        .get("/career", career_pages::show)
+        .post("/career", career_pages::save)
 }
 
-/// The periodic tasks of this feature: answer reminders and expiry, every hour.
+/// The periodic tasks of this feature, every hour: answer reminders and expiry, and the
+/// requests to confirm one's career stage and needs.
 pub fn scheduled_tasks() -> Vec<Task> {
-    vec![Task {
-        name: "cycles: proposal reminders and expiry",
-        every: Duration::from_secs(3600),
-        run: |state| {
-            Box::pin(async move {
-                let base_url = state.config.base_url.clone();
-                proposals::remind_and_expire(&state.db, &base_url).await
-            })
+    vec![
+        Task {
+            name: "cycles: career check-in requests",
+            every: Duration::from_secs(3600),
+            run: |state| {
+                Box::pin(async move {
+                    let base_url = state.config.base_url.clone();
+                    let months = state.config.career_check_months;
+                    career::ask_due(&state.db, &base_url, months).await?;
+                    Ok(())
+                })
+            },
         },
-    }]
+        Task {
+            name: "cycles: proposal reminders and expiry",
+            every: Duration::from_secs(3600),
+            run: |state| {
+                Box::pin(async move {
+                    let base_url = state.config.base_url.clone();
+                    proposals::remind_and_expire(&state.db, &base_url).await
+                })
+            },
+        },
+    ]
 }

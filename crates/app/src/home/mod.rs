@@ -28,6 +28,7 @@ struct HomePage {
     action_items: Vec<crate::convenings::store::ActionItem>,
     succession_alerts: Option<Vec<Alert>>,
     proposals: Vec<crate::cycles::proposals::Proposal>,
+    career_due: bool,
 }
 
 async fn home(
@@ -43,6 +44,7 @@ async fn home(
             action_items: Vec::new(),
             succession_alerts: None,
             proposals: Vec::new(),
+            career_due: false,
         };
         return render(&empty);
     };
@@ -66,7 +68,10 @@ async fn home(
         None
     };
     let proposals = crate::cycles::proposals::of_person(&state.db, viewer.person_id).await?;
+    let months = state.config.career_check_months;
+    let career_due = crate::cycles::career::is_due(&state.db, viewer.person_id, months).await?;
     render(&HomePage {
+        career_due,
         page,
         roles,
         waiting_approval,

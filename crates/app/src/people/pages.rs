@@ -148,6 +148,9 @@ struct ShowPage {
     offers: Vec<String>,
     bio_html: String,
     show_email: bool,
+    /// The career check-ins, for those who may see them (see `cycles::career`).
+    career: Vec<crate::cycles::career::CheckIn>,
+    topics: Vec<Topic>,
 }
 
 /// Shows a profile to those its owner lets see it; to anyone else it does not exist.
@@ -185,7 +188,14 @@ pub async fn show(
     let mut roles: Vec<&'static str> = grants.iter().map(|g| g.role.label()).collect();
     roles.dedup();
     let bio_html = markdown::render_safe(&profile.bio);
+    let career = if policy::may_see_career_timeline(&viewer, id, profile.region_id) {
+        crate::cycles::career::timeline(&state.db, id).await?
+    } else {
+        Vec::new()
+    };
     render(&ShowPage {
+        career,
+        topics,
         page,
         region: region.first().map(|r| r.name.clone()).unwrap_or_default(),
         profile,

@@ -85,6 +85,10 @@ pub struct Config {
     /// Days after publication when a library resource comes due for review by the curators.
     #[arg(long, env = "CARREL_RESOURCE_REVIEW_DAYS", default_value_t = 365)]
     pub resource_review_days: u32,
+
+    /// Months between the requests to confirm one's career stage and needs.
+    #[arg(long, env = "CARREL_CAREER_CHECK_MONTHS", default_value_t = 6)]
+    pub career_check_months: u32,
 }
 
 /// How the SMTP connection is secured.
@@ -119,6 +123,7 @@ impl Config {
             jitsi_url: "https://meet.jit.si".to_owned(),
             video_hosts: Vec::new(),
             resource_review_days: 365,
+            career_check_months: 6,
         }
     }
 

@@ -317,6 +317,14 @@ fn table() -> Vec<Row> {
             "",
             NY_STAFF,
         ),
+        (M::GET, "/career", "/career", "", MEMBERS),
+        (
+            M::POST,
+            "/career",
+            "/career",
+            "stage=someday",
+            [303, 422, 422, 422, 422, 422],
+        ),
         // Self-match: `{cycle}` takes no requests (it is open and not self-match);
         // `{request}` is a request between two people none of the browsers is.
         (

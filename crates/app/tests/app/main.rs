@@ -7,6 +7,7 @@
 
 mod access;
 mod accounts;
+mod career;
 mod cohorts;
 mod convenings;
 mod cycles;

@@ -643,6 +643,18 @@ pub fn may_answer_request(viewer: &Viewer, mentor_id: i64) -> bool {
     viewer.person_id == mentor_id
 }
 
+/// Whether a viewer may see a person's career timeline (their check-ins): the person, and
+/// those who coordinate their region, and admins.
+pub fn may_see_career_timeline(
+    viewer: &Viewer,
+    person_id: i64,
+    person_region: Option<i64>,
+) -> bool {
+    viewer.person_id == person_id
+        || viewer.is_admin()
+        || person_region.is_some_and(|region| viewer.coordinates(region))
+}
+
 #[cfg(test)]
 mod cycles_tests {
     use super::*;
@@ -727,5 +739,15 @@ mod cycles_tests {
         assert!(may_answer_request(&viewer(20, &[], None), 20));
         let ny = viewer(12, &[(Role::Coordinator, Some(5))], Some(5));
         assert!(!may_answer_request(&ny, 20), "not for the mentor");
+    }
+
+    #[test]
+    fn a_career_timeline_is_seen_by_its_person_and_their_coordinators() {
+        let ny = viewer(12, &[(Role::Coordinator, Some(5))], Some(5));
+        let member = viewer(10, &[(Role::Mentee, None)], Some(5));
+        assert!(may_see_career_timeline(&member, 10, Some(5)));
+        assert!(!may_see_career_timeline(&member, 11, Some(5)));
+        assert!(may_see_career_timeline(&ny, 10, Some(5)));
+        assert!(!may_see_career_timeline(&ny, 10, Some(6)));
     }
 }
