@@ -43,3 +43,19 @@ CREATE TABLE career_checks (
 );
 
 CREATE INDEX career_checks_person ON career_checks (person_id, checked_at);
+
+-- A matching run or a publication working in the background, so the page can say it is
+-- running; at most one runs per cycle at a time.
+CREATE TABLE matching_jobs (
+    id INTEGER PRIMARY KEY,
+    cycle_id INTEGER NOT NULL REFERENCES cycles (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    person_id INTEGER REFERENCES people (id),
+    error TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+);
+
+CREATE INDEX matching_jobs_cycle ON matching_jobs (cycle_id, id);
+CREATE UNIQUE INDEX matching_jobs_running ON matching_jobs (cycle_id) WHERE status = 'running';

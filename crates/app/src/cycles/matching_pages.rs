@@ -10,6 +10,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use crate::cycles::applications;
+use crate::cycles::background::{self, Job, Kind};
 use crate::cycles::cycle::{self, Cycle};
 use crate::cycles::engine::{self, Only};
 use crate::cycles::matching::{self, PairRule, ProposalRow, Show, Solver, Summary};
@@ -22,6 +23,7 @@ use crate::people::profile;
 use crate::people::topics::Stage;
 use crate::platform::auth::viewer::Viewer;
 use crate::platform::error::{AppError, AppResult};
+use crate::platform::jobs;
 use crate::platform::state::AppState;
 use crate::platform::web::flash::{redirect_with, Flash};
 use crate::platform::web::pages::{render, render_invalid, Page};
@@ -78,6 +80,17 @@ struct MatchingPage {
     current_page: i64,
     has_next: bool,
     may_change: bool,
+    failed: Option<Job>,
+}
+
+/// The page shown while a run or a publication works: it reloads itself every few seconds
+/// (a meta refresh, no JavaScript) and has a link to reload by hand.
+#[derive(Template)]
+#[template(path = "cycles/running.html")]
+struct RunningPage {
+    page: Page,
+    cycle: Cycle,
+    job: Job,
 }
 
 impl MatchingPage {
@@ -103,6 +116,12 @@ pub async fn show(
     Query(query): Query<MatchingQuery>,
 ) -> AppResult<Response> {
     let cycle = managed_cycle(&state, &viewer, id).await?;
+    if let Some(job) = background::running(&state.db, id).await? {
+        return render(&RunningPage { page, cycle, job });
+    }
+    let failed = background::latest(&state.db, id)
+        .await?
+        .filter(|job| job.status == "failed");
     let summary = matching::latest_summary(&state.db, id).await?;
     let show = Show::parse(&query.show);
     let current_page = query.page.unwrap_or(1).clamp(1, 100_000);
@@ -135,6 +154,7 @@ pub async fn show(
         show: show.code(),
         current_page,
         has_next,
+        failed,
     })
 }
 
@@ -261,7 +281,17 @@ pub async fn run(
     let cycle = managed_cycle(&state, &viewer, id).await?;
     matching_cycle(&cycle)?;
     let topics = profile::list_topics(&state.db).await?;
-    matching::run(&state.db, &cycle, &topics, viewer.person_id).await?;
+    // A national run takes tens of seconds: it works in the background and the matching
+    // page says it is running until it is done. A second click while it runs starts nothing.
+    if let Some(job) = background::start(&state.db, id, Kind::Run, viewer.person_id).await? {
+        let db = state.db.clone();
+        let by = viewer.person_id;
+        jobs::run_in_background("matching run", async move {
+            let outcome = matching::run(&db, &cycle, &topics, by).await.map(|_| ());
+            background::finish(&db, job, &outcome).await?;
+            outcome
+        });
+    }
     Ok(redirect_with(
         &format!("/cycles/{id}/matching"),
         Flash::Saved,
@@ -434,9 +464,14 @@ pub async fn publish(
     let from = cycle.state();
     let to = state::next(from, Move::Publish, actor_of(&viewer, &cycle))
         .map_err(|_| AppError::BadRequest("the cycle is not in matching"))?;
+    let Some(job) = background::start(&state.db, id, Kind::Publish, viewer.person_id).await? else {
+        return Err(AppError::BadRequest(
+            "wait until the matching has finished running",
+        ));
+    };
 
     // The move is conditional on the state: of two coordinators publishing at once, only
-    // one sends anything.
+    // one sends anything. The emails, one per person, go out in the background.
     let moved = cycle::record_move(
         &state.db,
         id,
@@ -445,12 +480,31 @@ pub async fn publish(
         to,
         Some(viewer.person_id),
     )
-    .await?;
-    if moved {
-        let base_url = state.config.base_url.clone();
-        proposals::publish(&state.db, &cycle, solver, &base_url).await?;
+    .await;
+    match moved {
+        Ok(true) => {
+            let db = state.db.clone();
+            let base_url = state.config.base_url.clone();
+            jobs::run_in_background("publication", async move {
+                let outcome = proposals::publish(&db, &cycle, solver, &base_url)
+                    .await
+                    .map(|_| ())
+                    .map_err(anyhow::Error::from);
+                background::finish(&db, job, &outcome).await?;
+                outcome
+            });
+        }
+        Ok(false) => background::finish(&state.db, job, &Ok(())).await?,
+        Err(error) => {
+            let failed = Err(anyhow::anyhow!("the move was not recorded"));
+            background::finish(&state.db, job, &failed).await?;
+            return Err(error.into());
+        }
     }
-    Ok(redirect_with(&format!("/cycles/{id}"), Flash::Saved))
+    Ok(redirect_with(
+        &format!("/cycles/{id}/matching"),
+        Flash::Saved,
+    ))
 }
 
 #[derive(Template)]

@@ -11,6 +11,7 @@
 //! schedule ([`career`]).
 
 pub mod applications;
+pub mod background;
 pub mod career;
 pub mod cycle;
 pub mod demo;

@@ -58,3 +58,17 @@ pub fn spawn_scheduler(state: AppState, tasks: Vec<Task>) {
         });
     }
 }
+
+/// Runs one piece of work in the background, off the request that started it: the request
+/// answers at once and the work's outcome is recorded by the work itself. A failure is
+/// logged here as well.
+pub fn run_in_background<F>(name: &'static str, work: F)
+where
+    F: Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        if let Err(error) = work.await {
+            tracing::error!(job = name, error = %error, "background job failed");
+        }
+    });
+}

@@ -138,6 +138,20 @@ pub async fn access_fixture(app: &TestApp, subject: i64) -> (i64, i64, i64) {
     (id, applicant, proposal)
 }
 
+/// Waits until the cycle's background run or publication has ended.
+pub async fn wait_for_jobs(db: &carrel_app::platform::db::Db, cycle_id: i64) {
+    for _ in 0..2000 {
+        let running = carrel_app::cycles::background::running(db, cycle_id)
+            .await
+            .unwrap();
+        if running.is_none() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the cycle's background job did not end");
+}
+
 async fn signed_in(app: &TestApp, email: &str, grants: &[(Role, Option<&str>)]) -> TestApp {
     app.person(email, grants).await;
     let mut browser = app.other_browser();
@@ -510,6 +524,7 @@ async fn matching_shows_both_proposals_with_their_figures_and_reasons() {
     let run = coordinator
         .post_form(&format!("/cycles/{id}/matching/run"), &[])
         .await;
+    wait_for_jobs(&app.db, id).await;
     let page = coordinator.get(&format!("/cycles/{id}/matching")).await;
 
     // Assert
@@ -579,6 +594,7 @@ async fn a_pinned_pair_is_kept_and_a_forbidden_pair_is_never_proposed() {
     coordinator
         .post_form(&format!("/cycles/{id}/matching/run"), &[])
         .await;
+    wait_for_jobs(&app.db, id).await;
     let assign = coordinator
         .get(&format!("/cycles/{id}/matching/assign/{ana}"))
         .await;
@@ -624,12 +640,14 @@ async fn published(app: &TestApp) -> (i64, [i64; 3], [i64; 2], TestApp) {
     coordinator
         .post_form(&format!("/cycles/{id}/matching/run"), &[])
         .await;
+    wait_for_jobs(&app.db, id).await;
     let response = coordinator
         .post_form(
             &format!("/cycles/{id}/matching/publish"),
             &[("solver", "optimal")],
         )
         .await;
+    wait_for_jobs(&app.db, id).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     (id, mentees, mentors, coordinator)
 }
@@ -770,12 +788,14 @@ async fn the_mentor_never_sees_the_mentees_identity_affinity() {
     coordinator
         .post_form(&format!("/cycles/{id}/matching/run"), &[])
         .await;
+    wait_for_jobs(&app.db, id).await;
     coordinator
         .post_form(
             &format!("/cycles/{id}/matching/publish"),
             &[("solver", "stable")],
         )
         .await;
+    wait_for_jobs(&app.db, id).await;
     let mentee_id = carrel_app::people::store::find_by_email(&app.db, "mentee@example.org")
         .await
         .unwrap()
@@ -993,4 +1013,64 @@ async fn a_cycle_for_a_group_of_regions_is_run_by_each_regions_coordinators_and_
     );
     let page = admin.get(&path).await;
     assert!(page.body.contains("Regions "), "{}", page.body);
+}
+
+#[tokio::test]
+async fn while_a_run_works_in_the_background_the_page_says_so_and_nothing_else_starts() {
+    // Arrange: a run already working on the cycle.
+    let app = TestApp::spawn().await;
+    let (id, _, _) = small_matching(&app).await;
+    let mut coordinator = signed_in(
+        &app,
+        "coordinator@example.org",
+        &[(Role::Coordinator, Some("NY"))],
+    )
+    .await;
+    let coordinator_id =
+        carrel_app::people::store::find_by_email(&app.db, "coordinator@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+    let job = carrel_app::cycles::background::start(
+        &app.db,
+        id,
+        carrel_app::cycles::background::Kind::Run,
+        coordinator_id,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+
+    // Act
+    let page = coordinator.get(&format!("/cycles/{id}/matching")).await;
+    let again = coordinator
+        .post_form(&format!("/cycles/{id}/matching/run"), &[])
+        .await;
+    let publish = coordinator
+        .post_form(
+            &format!("/cycles/{id}/matching/publish"),
+            &[("solver", "optimal")],
+        )
+        .await;
+    carrel_app::cycles::background::finish(&app.db, job, &Ok(()))
+        .await
+        .unwrap();
+    let after = coordinator.get(&format!("/cycles/{id}/matching")).await;
+
+    // Assert
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("The matching is running"));
+    assert!(page.body.contains("<meta http-equiv=\"refresh\""));
+    assert!(page.body.contains("Reload now"));
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert!(
+        carrel_app::cycles::matching::latest_summary(&app.db, id)
+            .await
+            .unwrap()
+            .is_none(),
+        "the second click started no run"
+    );
+    assert_eq!(publish.status, StatusCode::BAD_REQUEST);
+    assert!(!after.body.contains("The matching is running"));
 }
