@@ -66,6 +66,9 @@ pub async fn open_database(config: &Config) -> Result<Db, ConnectError> {
     crate::people::profile::seed_topics(&db)
         .await
         .map_err(ConnectError::Connect)?;
+    crate::people::words::index_missing(&db)
+        .await
+        .map_err(ConnectError::Connect)?;
     Ok(db)
 }
 

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::on_db;
+use crate::people::words;
 use crate::platform::auth::policy::DirectoryScope;
 use crate::platform::db::join_ids;
 use crate::platform::db::Db;
@@ -139,16 +140,28 @@ pub async fn search(
         ));
     }
     let text = filters.q.trim().to_lowercase();
-    if !text.is_empty() {
+    if text.contains('@') {
+        // An address is looked up whole or by its start; rare, so a scan is acceptable.
         let escaped = text
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        let n = arg(&mut args, Arg::Text(format!("%{escaped}%")));
-        conditions.push(format!(
-            "(lower(p.name) LIKE {n} ESCAPE '\\' OR lower(p.institution) LIKE {n} ESCAPE '\\' \
-             OR p.email LIKE {n} ESCAPE '\\')"
-        ));
+        let n = arg(&mut args, Arg::Text(format!("{escaped}%")));
+        conditions.push(format!("lower(p.email) LIKE {n} ESCAPE '\\'"));
+    } else if !text.is_empty() {
+        let query_words = words::words(&text);
+        if query_words.is_empty() {
+            conditions.push("1 = 0".to_owned());
+        }
+        for word in query_words.iter().take(words::MAX_QUERY_WORDS) {
+            let (low, high) = words::prefix_range(word);
+            let low = arg(&mut args, Arg::Text(low));
+            let high = arg(&mut args, Arg::Text(high));
+            conditions.push(format!(
+                "p.id IN (SELECT w.person_id FROM person_words w \
+                 WHERE w.word >= {low} AND w.word < {high})"
+            ));
+        }
     }
     let limit = arg(&mut args, Arg::Int(PAGE_SIZE + 1));
     let offset = arg(&mut args, Arg::Int((filters.page() - 1) * PAGE_SIZE));
