@@ -95,6 +95,14 @@ async fn profile_problems_are_shown_at_their_fields_and_keep_what_was_typed() {
         "other fields are kept"
     );
     assert!(body.contains("aria-invalid=\"true\""));
+    assert!(
+        body.contains("aria-describedby=\"name-error\""),
+        "the name field points at its message"
+    );
+    assert!(
+        !body.contains("aria-describedby=\"\""),
+        "no field points at nothing"
+    );
     let stored = carrel_app::people::profile::load(&app.db, 1)
         .await
         .unwrap()
