@@ -11,7 +11,7 @@
 use crate::on_db;
 use crate::platform::db::{numbered_rows, Db};
 
-/// Words of a query past this many are ignored.
+/// Words of a query past this many are ignored, the shortest first.
 pub const MAX_QUERY_WORDS: usize = 4;
 
 /// Rows per INSERT when indexing many people: well under SQLite's limit on bound values.
