@@ -102,16 +102,8 @@ pub async fn search(
     filters: &Filters,
 ) -> Result<Results, sqlx::Error> {
     let text = filters.q.trim().to_lowercase();
-    let by_words = !text.is_empty() && !text.contains('@');
-    // A word search starts from the people its words find, not from everyone in name order:
-    // a name matches a few hundred people, and walking the whole name index to find them
-    // costs more than sorting them. The `|| ''` keeps SQLite off the status index.
-    let status = if by_words {
-        "p.status || '' = 'active'"
-    } else {
-        "p.status = 'active'"
-    };
-    let mut conditions = vec![status.to_owned()];
+    let mut conditions = vec!["p.status = 'active'".to_owned()];
+    let mut from = "people p".to_owned();
     let mut args: Vec<Arg> = Vec::new();
     let arg = |args: &mut Vec<Arg>, value: Arg| {
         args.push(value);
@@ -157,22 +149,28 @@ pub async fn search(
             .replace('_', "\\_");
         let n = arg(&mut args, Arg::Text(format!("{escaped}%")));
         conditions.push(format!("lower(p.email) LIKE {n} ESCAPE '\\'"));
-    } else if by_words {
+    } else if !text.is_empty() {
         let mut query_words = words::words(&text);
         if query_words.is_empty() {
             conditions.push("1 = 0".to_owned());
         }
-        // A longer word usually matches fewer people; SQLite starts from the first list.
         query_words.sort_by_key(|word| std::cmp::Reverse(word.len()));
         query_words.truncate(words::MAX_QUERY_WORDS);
+        let mut lists = Vec::new();
         for word in &query_words {
             let (low, high) = words::prefix_range(word);
             let low = arg(&mut args, Arg::Text(low));
             let high = arg(&mut args, Arg::Text(high));
-            conditions.push(format!(
-                "p.id IN (SELECT w.person_id FROM person_words w \
-                 WHERE w.word >= {low} AND w.word < {high})"
+            lists.push(format!(
+                "SELECT w.person_id FROM person_words w WHERE w.word >= {low} AND w.word < {high}"
             ));
+        }
+        if !lists.is_empty() {
+            // Start from the people the words find, not from everyone in name order: a name
+            // matches a few hundred people, and walking a whole name index to find them costs
+            // more than sorting them. SQLite keeps the order of a CROSS JOIN as written.
+            from = format!("({}) m CROSS JOIN people p", lists.join(" INTERSECT "));
+            conditions.push("p.id = m.person_id".to_owned());
         }
     }
     let limit = arg(&mut args, Arg::Int(PAGE_SIZE + 1));
@@ -180,7 +178,7 @@ pub async fn search(
 
     let sql = format!(
         "SELECT p.id, p.name, p.pronouns, p.stage, p.library_type, p.institution, p.position, \
-         r.name AS region_name FROM people p LEFT JOIN regions r ON r.id = p.region_id \
+         r.name AS region_name FROM {from} LEFT JOIN regions r ON r.id = p.region_id \
          WHERE {} ORDER BY p.name, p.id LIMIT {limit} OFFSET {offset}",
         conditions.join(" AND ")
     );
