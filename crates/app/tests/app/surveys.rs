@@ -747,3 +747,48 @@ pub async fn fill_placeholders(app: &TestApp, text: &str, cycle: i64) -> String 
     }
     text
 }
+
+#[tokio::test]
+async fn the_demo_has_answered_surveys_and_a_check_in_too_small_to_show() {
+    // Arrange
+    let app = TestApp::spawn().await;
+
+    // Act
+    carrel_app::demo::build(&app.db, carrel_app::demo::Scale::Default, 7)
+        .await
+        .unwrap();
+    let counts: Vec<(String, i64)> = on_db!(&app.db, |pool| {
+        sqlx::query_as(
+            "SELECT s.template, COUNT(x.id) FROM surveys s JOIN cycles c ON c.id = s.cycle_id \
+             LEFT JOIN survey_responses x ON x.survey_id = s.id \
+             WHERE c.name = 'New York 2025' GROUP BY s.template ORDER BY s.template",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .unwrap();
+
+    // Assert
+    assert_eq!(counts.len(), 6, "{counts:?}");
+    for (template, answers) in &counts {
+        if template == "coordinator_checkin" {
+            assert!(*answers < 5, "the check-in stays hidden: {answers}");
+        } else {
+            assert!(*answers >= 5, "{template} shows: {answers}");
+        }
+    }
+    let closed = store::of_cycle(&app.db, new_york_2025(&app).await)
+        .await
+        .unwrap();
+    assert!(closed.iter().all(|s| !s.is_open_now()));
+}
+
+async fn new_york_2025(app: &TestApp) -> i64 {
+    let (id,): (i64,) = on_db!(&app.db, |pool| {
+        sqlx::query_as("SELECT id FROM cycles WHERE name = 'New York 2025'")
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    id
+}
