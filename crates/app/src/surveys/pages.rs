@@ -532,7 +532,7 @@ async fn aggregate(
             .sum();
         // Free text is read only where it will be shown.
         let texts = if question.is_text() && people >= MIN_GROUP {
-            store::texts(db, question.id, results::MAX_TEXTS).await?
+            store::texts(db, survey.id, question.id, results::MAX_TEXTS).await?
         } else {
             Vec::new()
         };

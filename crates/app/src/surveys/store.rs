@@ -253,11 +253,13 @@ pub async fn submit(
                 Value::Text(t) => (None, t.as_str()),
             };
             sqlx::query(
-                "INSERT INTO survey_answers (response_id, question_id, number, text) \
-                 VALUES ($1, $2, $3, $4)",
+                "INSERT INTO survey_answers (response_id, survey_id, question_id, role, \
+                 number, text) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(response_id)
+            .bind(survey_id)
             .bind(question_id)
+            .bind(role)
             .bind(number)
             .bind(text)
             .execute(&mut *tx)
@@ -521,10 +523,9 @@ pub async fn number_counts(
 ) -> Result<Vec<(i64, String, i64, i64)>, sqlx::Error> {
     on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT a.question_id, x.role, a.number, COUNT(*) FROM survey_answers a \
-             JOIN survey_responses x ON x.id = a.response_id \
-             WHERE x.survey_id = $1 AND a.number IS NOT NULL \
-             GROUP BY a.question_id, x.role, a.number",
+            "SELECT question_id, role, number, COUNT(*) FROM survey_answers \
+             WHERE survey_id = $1 AND number IS NOT NULL \
+             GROUP BY question_id, role, number",
         )
         .bind(survey_id)
         .fetch_all(pool)
@@ -539,9 +540,8 @@ pub async fn answered_counts(
 ) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
     on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT a.question_id, x.role, COUNT(DISTINCT a.response_id) FROM survey_answers a \
-             JOIN survey_responses x ON x.id = a.response_id \
-             WHERE x.survey_id = $1 GROUP BY a.question_id, x.role",
+            "SELECT question_id, role, COUNT(DISTINCT response_id) FROM survey_answers \
+             WHERE survey_id = $1 GROUP BY question_id, role",
         )
         .bind(survey_id)
         .fetch_all(pool)
@@ -552,14 +552,16 @@ pub async fn answered_counts(
 /// The free-text answers to one question, as (answer id, text), without who wrote them.
 pub async fn texts(
     db: &Db,
+    survey_id: i64,
     question_id: i64,
     limit: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, text FROM survey_answers WHERE question_id = $1 AND number IS NULL \
-             AND text <> '' ORDER BY id LIMIT $2",
+            "SELECT id, text FROM survey_answers WHERE survey_id = $1 AND question_id = $2 \
+             AND number IS NULL AND text <> '' ORDER BY id LIMIT $3",
         )
+        .bind(survey_id)
         .bind(question_id)
         .bind(limit)
         .fetch_all(pool)

@@ -426,6 +426,28 @@ async fn a_breakdown_with_a_small_group_hides_the_whole_breakdown() {
 }
 
 #[tokio::test]
+async fn with_a_breakdown_shown_each_free_text_answer_still_appears_once() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let (cycle, mentees, mentors) = cycle_with_pairs(&app, 5).await;
+    let survey = send(&app, cycle, "program_evaluation", Audience::Both).await;
+    for (i, (mentee, mentor)) in mentees.iter().zip(&mentors).enumerate() {
+        evaluate(&app, survey, *mentee, "mentee", 9, &format!("Mentee note {i}")).await;
+        evaluate(&app, survey, *mentor, "mentor", 7, &format!("Mentor note {i}")).await;
+    }
+    app.person("admin@example.org", &[(Role::Admin, None)]).await;
+    let mut admin = signed_in(&app, "admin@example.org").await;
+
+    // Act
+    let page = admin.get(&format!("/surveys/{survey}/results")).await;
+
+    // Assert
+    assert!(page.body.contains("Mentors (5 answered)"), "{}", page.body);
+    assert_eq!(page.body.matches("<li>Mentee note 0</li>").count(), 1);
+    assert_eq!(page.body.matches("<li>Mentor note 4</li>").count(), 1);
+}
+
+#[tokio::test]
 async fn no_coordinator_liaison_mentor_or_mentee_reaches_named_answers() {
     // Arrange
     let app = TestApp::spawn().await;
