@@ -317,25 +317,28 @@ fn question_views(
         .collect()
 }
 
-/// The survey the viewer is asked, with the role they are asked in. Those who run its cycle
-/// but are not asked are refused; to anyone else it does not exist.
-async fn asked_survey(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-) -> AppResult<Result<(Survey, String), Survey>> {
+/// How the viewer stands towards a survey.
+enum Standing {
+    /// They are asked, in this role.
+    Asked(Survey, String),
+    /// They are not asked, but run its cycle.
+    Runs,
+}
+
+/// The viewer's standing towards a survey; to anyone neither asked nor running its cycle,
+/// the survey does not exist.
+async fn standing(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Standing> {
     let survey = store::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    match store::recipient_role(&state.db, id, viewer.person_id).await? {
-        Some(role) => Ok(Ok((survey, role))),
-        None => Ok(Err(survey)),
+    if let Some(role) = store::recipient_role(&state.db, id, viewer.person_id).await? {
+        return Ok(Standing::Asked(survey, role));
     }
-}
-
-async fn runs_survey_cycle(state: &AppState, viewer: &Viewer, survey: &Survey) -> AppResult<bool> {
     let cycle = crate::cycles::cycle::find(&state.db, survey.cycle_id).await?;
-    Ok(cycle.is_some_and(|c| policy::may_see_survey_results(viewer, c.region_id)))
+    if cycle.is_some_and(|c| policy::may_see_survey_results(viewer, c.region_id)) {
+        return Ok(Standing::Runs);
+    }
+    Err(AppError::NotFound)
 }
 
 /// Shows the answer form to a person the survey asks, or their receipt once answered.
@@ -346,12 +349,11 @@ pub async fn show(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let survey = match asked_survey(&state, &viewer, id).await? {
-        Ok((survey, _)) => survey,
-        Err(survey) if runs_survey_cycle(&state, &viewer, &survey).await? => {
+    let survey = match standing(&state, &viewer, id).await? {
+        Standing::Asked(survey, _) => survey,
+        Standing::Runs => {
             return Ok(Redirect::to(&format!("/surveys/{id}/results")).into_response());
         }
-        Err(_) => return Err(AppError::NotFound),
     };
     let answered_at = store::answered_at(&state.db, id, viewer.person_id).await?;
     let errors = FieldErrors::new();
@@ -392,12 +394,9 @@ pub async fn answer(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (survey, role) = match asked_survey(&state, &viewer, id).await? {
-        Ok(asked) => asked,
-        Err(survey) if runs_survey_cycle(&state, &viewer, &survey).await? => {
-            return Err(AppError::Forbidden);
-        }
-        Err(_) => return Err(AppError::NotFound),
+    // Those who run the cycle know the survey exists, but are not asked it.
+    let Standing::Asked(survey, role) = standing(&state, &viewer, id).await? else {
+        return Err(AppError::Forbidden);
     };
     let mut sent: HashMap<String, Vec<String>> = HashMap::new();
     for (key, value) in pairs {

@@ -432,10 +432,12 @@ async fn with_a_breakdown_shown_each_free_text_answer_still_appears_once() {
     let (cycle, mentees, mentors) = cycle_with_pairs(&app, 5).await;
     let survey = send(&app, cycle, "program_evaluation", Audience::Both).await;
     for (i, (mentee, mentor)) in mentees.iter().zip(&mentors).enumerate() {
-        evaluate(&app, survey, *mentee, "mentee", 9, &format!("Mentee note {i}")).await;
-        evaluate(&app, survey, *mentor, "mentor", 7, &format!("Mentor note {i}")).await;
+        let (from_mentee, from_mentor) = (format!("Mentee note {i}"), format!("Mentor note {i}"));
+        evaluate(&app, survey, *mentee, "mentee", 9, &from_mentee).await;
+        evaluate(&app, survey, *mentor, "mentor", 7, &from_mentor).await;
     }
-    app.person("admin@example.org", &[(Role::Admin, None)]).await;
+    app.person("admin@example.org", &[(Role::Admin, None)])
+        .await;
     let mut admin = signed_in(&app, "admin@example.org").await;
 
     // Act
