@@ -15,3 +15,4 @@ pub mod network;
 pub mod people;
 pub mod platform;
 pub mod resources;
+pub mod surveys;

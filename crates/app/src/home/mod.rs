@@ -28,6 +28,7 @@ struct HomePage {
     action_items: Vec<crate::convenings::store::ActionItem>,
     succession_alerts: Option<Vec<Alert>>,
     proposals: Vec<crate::cycles::proposals::Proposal>,
+    due_surveys: Vec<crate::surveys::DueSurvey>,
 }
 
 async fn home(
@@ -43,6 +44,7 @@ async fn home(
             action_items: Vec::new(),
             succession_alerts: None,
             proposals: Vec::new(),
+            due_surveys: Vec::new(),
         };
         return render(&empty);
     };
@@ -66,6 +68,7 @@ async fn home(
         None
     };
     let proposals = crate::cycles::proposals::of_person(&state.db, viewer.person_id).await?;
+    let due_surveys = crate::surveys::due_for(&state.db, viewer.person_id).await?;
     render(&HomePage {
         page,
         roles,
@@ -73,5 +76,6 @@ async fn home(
         action_items,
         succession_alerts,
         proposals,
+        due_surveys,
     })
 }

@@ -415,12 +415,96 @@ fn table() -> Vec<Row> {
     .into_iter()
     .chain(network_rows())
     .chain(resource_rows())
+    .chain(survey_rows())
     .collect()
 }
 
 /// The resource library. `{published}` is a members-only resource with a file, `{draft}`,
 /// `{in_review}` and `{archived}` fresh resources, all by the coordinator of New York;
 /// `{collection}` a collection (see `resources::fill_placeholders`).
+/// Surveys: `{survey}` is an open program evaluation of `{cycle}` (New York) that asks the
+/// mentee and the mentor; `{fresh_survey}` a new one for each use.
+fn survey_rows() -> Vec<Row> {
+    use Method as M;
+    const MEMBERS: [u16; 6] = [303, 200, 200, 200, 200, 200];
+    const ADMIN: [u16; 6] = [303, 403, 403, 403, 403, 200];
+    const NY_STAFF: [u16; 6] = [303, 403, 403, 200, 404, 200];
+    vec![
+        (M::GET, "/surveys", "/surveys", "", MEMBERS),
+        (
+            M::GET,
+            "/cycles/{id}/surveys",
+            "/cycles/{cycle}/surveys",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/surveys",
+            "/cycles/{cycle}/surveys",
+            "template=",
+            [303, 403, 403, 422, 404, 422],
+        ),
+        // Those who run the cycle are sent to the results; they are not asked.
+        (
+            M::GET,
+            "/surveys/{id}",
+            "/surveys/{survey}",
+            "",
+            [303, 200, 200, 303, 404, 303],
+        ),
+        (
+            M::POST,
+            "/surveys/{id}",
+            "/surveys/{survey}",
+            "",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/surveys/{id}/close",
+            "/surveys/{fresh_survey}/close",
+            "",
+            [303, 403, 403, 303, 404, 303],
+        ),
+        (
+            M::GET,
+            "/surveys/{id}/results",
+            "/surveys/{survey}/results",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/surveys/{id}/results.csv",
+            "/surveys/{survey}/results.csv",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/surveys/{id}/named",
+            "/surveys/{survey}/named",
+            "",
+            ADMIN,
+        ),
+        (
+            M::POST,
+            "/surveys/{id}/named",
+            "/surveys/{survey}/named",
+            "reason=",
+            [303, 403, 403, 403, 403, 422],
+        ),
+        (
+            M::GET,
+            "/admin/survey-access",
+            "/admin/survey-access",
+            "",
+            ADMIN,
+        ),
+    ]
+}
+
 fn resource_rows() -> Vec<Row> {
     use Method as M;
     const OPEN: [u16; 6] = [200; 6];
@@ -882,6 +966,7 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
                 let (fresh, _) = crate::convenings::access_fixture(&app, host, mentee).await;
                 path = path.replace("{fresh_convening}", &fresh.to_string());
             }
+            path = crate::surveys::fill_placeholders(&app, &path, cycle).await;
             path = path.replace("{cycle}", &cycle.to_string());
             path = path.replace("{applicant}", &applicant.to_string());
             path = path.replace("{proposal}", &proposal.to_string());

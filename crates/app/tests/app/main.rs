@@ -17,3 +17,4 @@ mod people;
 mod platform;
 mod resources;
 mod schema;
+mod surveys;

@@ -689,3 +689,80 @@ mod cycles_tests {
         ));
     }
 }
+
+// Surveys: who sends them and reads their results, who answers, who may see a name.
+
+/// Whether a viewer sends surveys for a cycle of this region (`None`: national) and closes
+/// them: those who run the cycle.
+pub fn may_send_survey(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
+    may_manage_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer reads a survey's results (aggregates only) and exports them: those who
+/// run its cycle.
+pub fn may_see_survey_results(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
+    may_manage_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer may answer a survey: only the people it asks, while it is open.
+pub fn may_answer_survey(is_recipient: bool, is_open: bool) -> bool {
+    is_recipient && is_open
+}
+
+/// Whether a viewer may open one named survey response (with a reason, which is logged)
+/// and read the log of such openings: admins only. Coordinators, liaisons, mentors and
+/// mentees never see who gave which answer.
+pub fn may_open_named_response(viewer: &Viewer) -> bool {
+    viewer.is_admin()
+}
+
+#[cfg(test)]
+mod survey_tests {
+    use super::*;
+    use crate::platform::auth::roles::Grant;
+
+    fn viewer(grants: &[(Role, Option<i64>)]) -> Viewer {
+        Viewer {
+            person_id: 1,
+            name: "Test".into(),
+            region_id: Some(5),
+            grants: grants
+                .iter()
+                .map(|&(role, region_id)| Grant { role, region_id })
+                .collect(),
+            session_digest: String::new(),
+        }
+    }
+
+    #[test]
+    fn coordinators_send_and_read_their_regions_surveys_and_admins_all() {
+        let ny = viewer(&[(Role::Coordinator, Some(5))]);
+        let admin = viewer(&[(Role::Admin, None)]);
+        let mentor = viewer(&[(Role::Mentor, None)]);
+        assert!(may_send_survey(&ny, Some(5)) && may_see_survey_results(&ny, Some(5)));
+        assert!(!may_send_survey(&ny, Some(6)) && !may_see_survey_results(&ny, None));
+        assert!(may_send_survey(&admin, None) && may_see_survey_results(&admin, Some(6)));
+        assert!(!may_send_survey(&mentor, Some(5)) && !may_see_survey_results(&mentor, Some(5)));
+    }
+
+    #[test]
+    fn only_admins_open_named_responses() {
+        let cases = [
+            (viewer(&[(Role::Admin, None)]), true),
+            (viewer(&[(Role::Coordinator, Some(5))]), false),
+            (viewer(&[(Role::Guide, None)]), false),
+            (viewer(&[(Role::Mentor, None)]), false),
+            (viewer(&[(Role::Mentee, None)]), false),
+        ];
+        for (who, expected) in cases {
+            assert_eq!(may_open_named_response(&who), expected);
+        }
+    }
+
+    #[test]
+    fn only_recipients_answer_and_only_while_open() {
+        assert!(may_answer_survey(true, true));
+        assert!(!may_answer_survey(true, false));
+        assert!(!may_answer_survey(false, true));
+    }
+}
