@@ -9,15 +9,38 @@ use carrel_matching::rules::Rules;
 use carrel_matching::stable::solve_stable;
 use proptest::prelude::*;
 
+type Shape = (Vec<u8>, Vec<Vec<(u32, u16)>>);
+
 // A small instance: capacities, and per mentee a list of (mentor, score).
-fn instance_strategy() -> impl Strategy<Value = (Vec<u8>, Vec<Vec<(u32, u16)>>)> {
-    (1usize..=4, 1usize..=7).prop_flat_map(|(mentors, mentees)| {
-        let capacities = proptest::collection::vec(1u8..=2, mentors);
-        let list = proptest::collection::btree_map(0..mentors as u32, 0u16..=5, 0..=mentors);
+fn instance_strategy() -> impl Strategy<Value = Shape> {
+    shaped(1..=4, 1..=7, 1..=2, 5)
+}
+
+// Instances of a given shape: mentor and mentee counts, capacities, scores up to `top`.
+fn shaped(
+    mentors: std::ops::RangeInclusive<usize>,
+    mentees: std::ops::RangeInclusive<usize>,
+    capacity: std::ops::RangeInclusive<u8>,
+    top: u16,
+) -> impl Strategy<Value = Shape> {
+    (mentors, mentees).prop_flat_map(move |(mentors, mentees)| {
+        let capacities = proptest::collection::vec(capacity.clone(), mentors);
+        let list = proptest::collection::btree_map(0..mentors as u32, 0u16..=top, 0..=mentors);
         let lists = proptest::collection::vec(list, mentees)
             .prop_map(|lists| lists.into_iter().map(|l| l.into_iter().collect()).collect());
         (capacities, lists)
     })
+}
+
+// Far more places than mentees (where every empty place must end free), or far fewer,
+// with scores on the real scale or in a narrow range that makes ties common.
+fn lopsided_strategy() -> impl Strategy<Value = Shape> {
+    prop_oneof![
+        shaped(3..=7, 1..=4, 1..=3, 1000),
+        shaped(3..=7, 1..=4, 1..=3, 3),
+        shaped(1..=3, 4..=8, 1..=2, 1000),
+        shaped(1..=3, 4..=8, 1..=2, 3),
+    ]
 }
 
 fn build(capacities: &[u8], lists: &[Vec<(u32, u16)>]) -> Instance {
@@ -190,6 +213,52 @@ proptest! {
         prop_assert_eq!((matching.matched(), matching.total_score()), expected);
         prop_assert!(respects(&instance, &rules, &matching));
         prop_assert!(solver.verify());
+    }
+
+    #[test]
+    fn optimal_equals_brute_force_when_places_and_mentees_differ_widely(
+        (capacities, lists) in lopsided_strategy(),
+        seed in any::<u64>(),
+    ) {
+        let instance = build(&capacities, &lists);
+        let rules = rules_for(&instance, seed);
+        let mut solver = OptimalSolver::new(&instance, &rules).unwrap();
+        let matching = solver.solve();
+        let expected = brute_force(&instance, &rules);
+        prop_assert_eq!((matching.matched(), matching.total_score()), expected);
+        prop_assert!(respects(&instance, &rules, &matching));
+        prop_assert!(solver.verify());
+    }
+
+    #[test]
+    fn resolving_lopsided_markets_after_declines_equals_brute_force(
+        (capacities, lists) in lopsided_strategy(),
+        seed in any::<u64>(),
+        picks in proptest::collection::vec(any::<prop::sample::Index>(), 1..4),
+    ) {
+        let instance = build(&capacities, &lists);
+        let mut rules = rules_for(&instance, seed);
+        let mut solver = OptimalSolver::new(&instance, &rules).unwrap();
+        let first = solver.solve();
+        let pinned: Vec<u32> = rules.pinned().iter().map(|&(m, _)| m).collect();
+        let pairs: Vec<(u32, u32, u16)> =
+            first.pairs().filter(|(m, _, _)| !pinned.contains(m)).collect();
+        if !pairs.is_empty() {
+            for pick in &picks {
+                let (mentee, mentor, _) = pairs[pick.index(pairs.len())];
+                solver.decline(mentee, mentor).unwrap();
+                if !rules.forbidden().contains(&(mentee, mentor)) {
+                    rules = rules.forbid(mentee, mentor);
+                }
+            }
+        }
+        let resolved = solver.solve();
+        prop_assert!(solver.verify());
+        prop_assert!(respects(&instance, &rules, &resolved));
+        prop_assert_eq!(
+            (resolved.matched(), resolved.total_score()),
+            brute_force(&instance, &rules)
+        );
     }
 
     #[test]
