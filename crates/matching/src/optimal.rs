@@ -83,6 +83,10 @@ const RESOLVE_WORK_PER_CANDIDATE: i64 = 64;
 // `soften` gives up when it could lower prices by no more than this many ε: reverse steps
 // do that in a few moves, for less than the search costs.
 const SOFTEN_MIN_EPSILONS: i64 = 4;
+// `soften` wakes the unmatched mentees in its way when there are fewer of them than one per
+// this many empty places, and runs at most this many times per round (each O(candidates)).
+const SOFTEN_EMPTY_PER_WOKEN: usize = 8;
+const MAX_SOFTENINGS_PER_ROUND: u32 = 4;
 
 /// Solves for the lexicographic optimum and keeps its state for fast re-solves.
 ///
@@ -344,34 +348,30 @@ impl<'a> OptimalSolver<'a> {
         if place == NONE {
             return false;
         }
-        let best = self.best_alternative(mentee, place);
-        self.mentees.profit[mentee as usize] >= best - epsilon
-    }
-
-    // The mentee's best profit over every place other than `own` (and staying unmatched).
-    fn best_alternative(&self, mentee: u32, own: u32) -> i64 {
-        let own_mentor = if own < OPTED_OUT {
-            own / SEATS as u32
+        // Stops at the first option more than ε better than the held place: lists run best
+        // score first, so a mentee that must bid again is usually found within a few
+        // candidates, and a round's recheck costs far less than a full pass.
+        let limit = self.mentees.profit[mentee as usize].saturating_add(epsilon);
+        if limit < 0 {
+            return false;
+        }
+        let own_mentor = if place < OPTED_OUT {
+            place / SEATS as u32
         } else {
             NONE
         };
-        let mut best = 0;
-        self.for_each_candidate(mentee, |mentor, score| {
-            let places = &self.places;
-            let price = if mentor == own_mentor {
-                if places.cheapest_seat[mentor as usize] as u32 == own % SEATS as u32 {
-                    places.second[mentor as usize]
-                } else {
-                    places.cheapest[mentor as usize]
-                }
+        let places = &self.places;
+        !self.any_candidate(mentee, |mentor, score| {
+            let j = mentor as usize;
+            let price = if mentor == own_mentor
+                && u32::from(places.cheapest_seat[j]) == place % SEATS as u32
+            {
+                places.second[j]
             } else {
-                places.cheapest[mentor as usize]
+                places.cheapest[j]
             };
-            if price != UNPRICED {
-                best = best.max(self.worth(score) - price);
-            }
-        });
-        best
+            price != UNPRICED && self.worth(score) - price > limit
+        })
     }
 
     // One ε round: release mentees that are no longer within ε, let everyone unassigned bid,
@@ -386,17 +386,24 @@ impl<'a> OptimalSolver<'a> {
                 }
             }
         }
-        while let Some(mentee) = self.queue.pop_front() {
-            // A mentee can be queued twice (released, then found unassigned by a recheck).
-            if self.mentees.place[mentee as usize] == NONE {
-                self.work_left -= self.instance.range(mentee).len() as i64 + 1;
-                self.bid(mentee, epsilon);
+        let mut softenings = MAX_SOFTENINGS_PER_ROUND;
+        loop {
+            while let Some(mentee) = self.queue.pop_front() {
+                // A mentee can be queued twice (released, then found unassigned by a recheck).
+                if self.mentees.place[mentee as usize] == NONE {
+                    self.work_left -= self.instance.range(mentee).len() as i64 + 1;
+                    self.bid(mentee, epsilon);
+                }
+                if self.work_left <= 0 {
+                    return;
+                }
             }
-            if self.work_left <= 0 {
-                return;
+            // Softening may wake unmatched mentees, whose bids come first.
+            if softenings == 0 || !self.soften(epsilon) {
+                break;
             }
+            softenings -= 1;
         }
-        self.soften(epsilon);
         self.reverse_round(epsilon);
     }
 
@@ -415,32 +422,40 @@ impl<'a> OptimalSolver<'a> {
     // goes below zero. When unmatched mentees cap it near ε, they are the ones who should
     // fill the empty places, which reverse steps do: the search stops there, having cost
     // little.
-    fn soften(&mut self, epsilon: i64) {
+    fn soften(&mut self, epsilon: i64) -> bool {
         let mentors = self.places.capacity.len();
         let mut pending: Vec<u32> = Vec::new();
+        let mut empty = 0usize;
         for mentor in 0..mentors as u32 {
-            let empty_priced = self
-                .places
-                .seats(mentor)
-                .any(|seat| self.places.holder[seat] == NONE && self.places.price[seat] > 0);
-            if empty_priced {
+            let before = empty;
+            for seat in self.places.seats(mentor) {
+                if self.places.holder[seat] == NONE && self.places.price[seat] > 0 {
+                    empty += 1;
+                }
+            }
+            if empty > before {
                 pending.push(mentor);
             }
         }
         if pending.is_empty() {
-            return;
+            return false;
         }
         let mut soft = vec![false; mentors];
         pending
             .iter()
             .for_each(|&mentor| soft[mentor as usize] = true);
         let floor = SOFTEN_MIN_EPSILONS * epsilon;
-        let mut amount = i64::MAX;
+        let few = empty / SOFTEN_EMPTY_PER_WOKEN;
+        let mut lowest = i64::MAX;
+        let mut cap = i64::MAX;
+        // Unmatched mentees next to the set, with how far the prices may fall before they
+        // would want to bid (one entry per candidate, so a mentee may appear twice).
+        let mut unmatched: Vec<(u32, i64)> = Vec::new();
         let mut reached: Vec<u32> = Vec::new();
         while let Some(mentor) = pending.pop() {
             reached.push(mentor);
             let cheapest = self.places.cheapest[mentor as usize];
-            amount = amount.min(cheapest);
+            lowest = lowest.min(cheapest);
             self.work_left -= self.reverse.range(mentor).len() as i64 + 1;
             self.for_each_interested(mentor, |mentee, score| {
                 let place = self.mentees.place[mentee as usize];
@@ -452,12 +467,33 @@ impl<'a> OptimalSolver<'a> {
                     }
                 } else if place == OPTED_OUT && !self.rules.is_pinned(mentee) {
                     // Its profit here after the cut must stay at most ε (it has 0 unmatched).
-                    amount = amount.min(epsilon - (self.worth(score) - cheapest));
+                    let slack = epsilon - (self.worth(score) - cheapest);
+                    cap = cap.min(slack);
+                    unmatched.push((mentee, slack));
                 }
             });
-            if amount <= floor {
-                return;
+            if cap.min(lowest) <= floor && unmatched.len() > few {
+                return false;
             }
+        }
+        // Few unmatched mentees stand in the way of a cut that frees many places: they bid
+        // again (each of them can reach an empty place, so the cut is theirs to fill), the
+        // caller runs their bids and may call again. Many of them: they are who the empty
+        // places are for, and the cut stops short of waking any.
+        let mut woken = false;
+        let amount = if unmatched.len() <= few && lowest > floor {
+            for &(mentee, slack) in &unmatched {
+                if slack < lowest && self.mentees.place[mentee as usize] == OPTED_OUT {
+                    self.release(mentee);
+                    woken = true;
+                }
+            }
+            lowest
+        } else {
+            cap.min(lowest)
+        };
+        if amount <= floor || amount == UNPRICED {
+            return woken;
         }
         self.forget_look_back();
         for &mentor in &reached {
@@ -470,6 +506,7 @@ impl<'a> OptimalSolver<'a> {
             }
             self.places.refresh(mentor);
         }
+        woken
     }
 
     fn bid(&mut self, mentee: u32, epsilon: i64) {
@@ -755,6 +792,36 @@ impl<'a> OptimalSolver<'a> {
                     .for_each(|&(mentor, score)| visit(mentor, score));
             }
         }
+    }
+
+    // Whether `test(mentor, score)` holds for some allowed candidate of the mentee, in list
+    // order, stopping at the first that does.
+    #[inline]
+    fn any_candidate(&self, mentee: u32, mut test: impl FnMut(u32, u16) -> bool) -> bool {
+        let range = self.instance.range(mentee);
+        let mentors = &self.instance.edge_mentors()[range.clone()];
+        let scores = &self.instance.edge_scores()[range.clone()];
+        let found = if self.rules.forbidden_pairs.is_empty() {
+            mentors
+                .iter()
+                .zip(scores)
+                .any(|(&mentor, &score)| test(mentor, score))
+        } else {
+            mentors
+                .iter()
+                .zip(scores)
+                .enumerate()
+                .any(|(offset, (&mentor, &score))| {
+                    !self.rules.forbidden_edges.contains(range.start + offset)
+                        && test(mentor, score)
+                })
+        };
+        found
+            || self
+                .added
+                .by_mentee
+                .get(&mentee)
+                .is_some_and(|list| list.iter().any(|&(mentor, score)| test(mentor, score)))
     }
 
     // Calls `visit(mentee, score)` for each mentee that may take this mentor, pinned and
