@@ -309,3 +309,128 @@ proptest! {
         );
     }
 }
+
+// The lexicographic optimum by successive longest augmenting paths (Bellman-Ford on the
+// residual network, each pair worth its score plus a bonus larger than any total score),
+// a textbook method independent of the auction, for instances too big for brute force.
+fn reference_optimum(instance: &Instance) -> (usize, u64) {
+    let n = instance.mentee_count();
+    let m = instance.mentor_count();
+    let bonus = 1001 * n as i64 + 1;
+    let mut mentor_of: Vec<Option<(usize, i64)>> = vec![None; n];
+    let mut load = vec![0u8; m];
+    loop {
+        // Best gain of reaching each mentee (as the start or along a path) and each mentor.
+        let mut at_mentee: Vec<Option<i64>> = (0..n)
+            .map(|i| mentor_of[i].is_none().then_some(0))
+            .collect();
+        let mut at_mentor: Vec<Option<i64>> = vec![None; m];
+        let mut from_mentee = vec![usize::MAX; m];
+        let mut from_mentor = vec![usize::MAX; n];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for i in 0..n {
+                let Some(gain) = at_mentee[i] else { continue };
+                for c in instance.candidates(i as u32) {
+                    let j = c.mentor as usize;
+                    if mentor_of[i].map(|(held, _)| held) == Some(j) {
+                        continue;
+                    }
+                    let value = gain + i64::from(c.score) + bonus;
+                    if at_mentor[j].is_none_or(|v| value > v) {
+                        at_mentor[j] = Some(value);
+                        from_mentee[j] = i;
+                        changed = true;
+                    }
+                }
+            }
+            for i in 0..n {
+                if let Some((j, worth)) = mentor_of[i] {
+                    if let Some(v) = at_mentor[j] {
+                        let value = v - worth;
+                        if at_mentee[i].is_none_or(|g| value > g) {
+                            at_mentee[i] = Some(value);
+                            from_mentor[i] = j;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        let end = (0..m)
+            .filter(|&j| load[j] < instance.capacities()[j])
+            .filter_map(|j| at_mentor[j].map(|v| (v, j)))
+            .max();
+        let Some((gain, mut j)) = end.filter(|&(gain, _)| gain > 0) else {
+            break;
+        };
+        let _ = gain;
+        load[j] += 1;
+        loop {
+            let i = from_mentee[j];
+            let score = i64::from(instance.score(i as u32, j as u32).unwrap_or(0));
+            let previous = mentor_of[i];
+            mentor_of[i] = Some((j, score + bonus));
+            match previous {
+                Some((held, _)) if from_mentor[i] == held => j = held,
+                Some((held, _)) => {
+                    load[held] -= 1;
+                    break;
+                }
+                None => break,
+            }
+        }
+    }
+    let matched = mentor_of.iter().flatten().count();
+    let total = mentor_of
+        .iter()
+        .flatten()
+        .map(|&(_, worth)| (worth - bonus) as u64)
+        .sum();
+    (matched, total)
+}
+
+// A market of `mentees` and `mentors` with random capacities and lists of up to `list`
+// mentors, scores in 0..=top.
+fn random_market(seed: u64, mentees: usize, mentors: usize, list: usize, top: u16) -> Instance {
+    let mut rng = carrel_matching::synthetic::SplitMix64::new(seed);
+    let mut builder = InstanceBuilder::new(mentees).unwrap();
+    for _ in 0..mentors {
+        builder.add_mentor(1 + rng.below(3) as u8).unwrap();
+    }
+    for mentee in 0..mentees as u32 {
+        let mut chosen: Vec<(u32, u16)> = Vec::new();
+        for _ in 0..rng.below(list as u64 + 1) {
+            let mentor = rng.below(mentors as u64) as u32;
+            if chosen.iter().all(|&(j, _)| j != mentor) {
+                chosen.push((mentor, rng.below(u64::from(top) + 1) as u16));
+            }
+        }
+        builder.add_candidates(mentee, &chosen).unwrap();
+    }
+    builder.build()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn optimal_equals_augmenting_paths_on_medium_markets(
+        seed in any::<u64>(),
+        shape in 0usize..4,
+        top in prop_oneof![Just(3u16), Just(1000u16)],
+    ) {
+        // Oversupplied, undersupplied, balanced, and oversupplied with short lists (some
+        // mentees cannot all be placed although places are plentiful).
+        let (mentees, mentors, list) = [(40, 70, 6), (70, 20, 6), (50, 25, 5), (40, 60, 2)][shape];
+        let instance = random_market(seed, mentees, mentors, list, top);
+        let mut solver = OptimalSolver::new(&instance, &Rules::new()).unwrap();
+        let matching = solver.solve();
+        prop_assert!(solver.verify());
+        prop_assert_eq!(
+            (matching.matched(), matching.total_score()),
+            reference_optimum(&instance)
+        );
+    }
+}
