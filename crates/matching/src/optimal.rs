@@ -29,7 +29,7 @@
 //!   next to many empty places, all the way, and those mentees bid again). When places
 //!   outnumber mentees the empty places must fall from the opening price to zero, and
 //!   reverse steps lower a price by about ε at a time: without this, 10,000 mentees and
-//!   20,000 places took 80 seconds; with it, under a tenth of a second.
+//!   20,000 places took 80 seconds; with it, a fraction of a second.
 //! * **ε-scaling.** Every place opens at price `BIG * SCALE`, where each pair is worth its
 //!   score alone. Prices are first settled with ε = 250 points, then ε is divided by 8 until
 //!   it is 1; a mentee bids again in a later round only when its place is no longer within ε
