@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         .merge(crate::convenings::routes())
         .merge(crate::resources::routes())
         .merge(crate::cycles::routes())
+        .merge(crate::mentorships::routes())
         .get("/healthz", healthz)
         .get("/metrics", metrics)
         .get("/static/carrel.css", pages::stylesheet)
@@ -99,6 +100,7 @@ pub fn scheduled_tasks() -> Vec<Task> {
     ];
     tasks.extend(crate::convenings::scheduled_tasks());
     tasks.extend(crate::cycles::scheduled_tasks());
+    tasks.extend(crate::mentorships::scheduled_tasks());
     tasks
 }
 

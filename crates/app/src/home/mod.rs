@@ -28,6 +28,8 @@ struct HomePage {
     action_items: Vec<crate::convenings::store::ActionItem>,
     succession_alerts: Option<Vec<Alert>>,
     proposals: Vec<crate::cycles::proposals::Proposal>,
+    next_steps: Vec<crate::mentorships::home::NextStep>,
+    attention: Option<(Vec<crate::mentorships::home::Attention>, usize)>,
 }
 
 async fn home(
@@ -43,6 +45,8 @@ async fn home(
             action_items: Vec::new(),
             succession_alerts: None,
             proposals: Vec::new(),
+            next_steps: Vec::new(),
+            attention: None,
         };
         return render(&empty);
     };
@@ -66,6 +70,13 @@ async fn home(
         None
     };
     let proposals = crate::cycles::proposals::of_person(&state.db, viewer.person_id).await?;
+    let today = crate::platform::db::now().date_naive();
+    let next_steps = crate::mentorships::home::next_steps(&state.db, &viewer, today).await?;
+    let attention = if viewer.has(Role::Coordinator) {
+        Some(crate::mentorships::home::attention(&state.db, &viewer, today).await?)
+    } else {
+        None
+    };
     render(&HomePage {
         page,
         roles,
@@ -73,5 +84,7 @@ async fn home(
         action_items,
         succession_alerts,
         proposals,
+        next_steps,
+        attention,
     })
 }

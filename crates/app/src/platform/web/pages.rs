@@ -64,6 +64,7 @@ impl Page {
         if viewer.has(Role::Admin) {
             links.push(link("/admin/divisions", "Divisions"));
             links.push(link("/admin/outbox", "Outbox"));
+            links.push(link("/dashboard/national", "Dashboard"));
         }
         links
     }
