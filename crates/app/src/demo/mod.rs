@@ -128,6 +128,7 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<usize> {
     crate::cohorts::demo::build(db, seed).await?;
     crate::resources::demo::build(db, crate::resources::demo::DEMO_RESOURCES, seed, 365).await?;
     crate::cycles::demo::build(db, scale, seed).await?;
+    crate::mentorships::demo::build(db, scale, seed).await?;
     tracing::info!(people = members.len(), convenings, "demo network built");
     Ok(members.len())
 }
@@ -467,7 +468,7 @@ async fn insert(db: &Db, members: &[Member], hash: &str) -> Result<(), sqlx::Err
 }
 
 /// `($1, $2, …), ($n+1, …)`: placeholders for `rows` rows of `columns` values each.
-fn numbered_rows(rows: usize, columns: usize) -> String {
+pub fn numbered_rows(rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|row| {
             let cells: Vec<String> = (1..=columns)

@@ -69,7 +69,10 @@ async fn visit(
 
     let link = format!("{base_url}/mentorships/{}", m.id);
     let days_in = (today - m.started_on()).num_days();
+    // A pair that both answered already (on the page, before the round got to it) is not
+    // asked again.
     if days_in >= rules::FIT_QUESTION_DAY
+        && pair.fit_answers < 2
         && claim_once(db, &format!("mentorships:fit:{}", m.id)).await?
     {
         for (to, name) in both(pair) {

@@ -208,6 +208,8 @@ pub struct PairRow {
     pub last_met_on: Option<NaiveDate>,
     /// How many meetings it logged.
     pub meetings: i64,
+    /// How many of the pair answered whether the match fits.
+    pub fit_answers: i64,
     /// How many of the pair said the match does not fit.
     pub poor_fits: i64,
     /// The sum of the goal-attainment ratings given at the end.
@@ -247,6 +249,7 @@ pub async fn pairs(
            AS last_met_on, \
          (SELECT COUNT(*) FROM mentorship_meetings g WHERE g.mentorship_id = q.id) \
            AS meetings, \
+         (SELECT COUNT(*) FROM mentorship_fit f WHERE f.mentorship_id = q.id) AS fit_answers, \
          (SELECT COUNT(*) FROM mentorship_fit f WHERE f.mentorship_id = q.id \
            AND f.answer = 'poor') AS poor_fits, \
          (SELECT CAST(COALESCE(SUM(r.attainment), 0) AS BIGINT) \

@@ -748,3 +748,48 @@ async fn the_cycle_dashboard_counts_pairs_by_health_and_exports_the_same_numbers
         csv.body
     );
 }
+
+#[tokio::test]
+async fn the_demo_has_pairs_in_every_health_state_and_completed_ones_with_reflections() {
+    // Arrange
+    let app = TestApp::spawn().await;
+
+    // Act
+    carrel_app::demo::build(&app.db, carrel_app::demo::Scale::Default, 7)
+        .await
+        .unwrap();
+
+    // Assert
+    use carrel_app::mentorships::rules::Health;
+    use carrel_app::mentorships::store::{pairs, Scope};
+    let all = pairs(&app.db, &Scope::National, None).await.unwrap();
+    let active: Vec<_> = all.iter().filter(|p| p.mentorship.is_active()).collect();
+    for health in Health::ALL {
+        assert!(
+            active.iter().any(|p| p.health(today()) == health),
+            "{health:?}"
+        );
+    }
+    assert!(active.iter().any(|p| p.poor_fits > 0), "a poor fit");
+    assert!(active.iter().all(|p| p.meetings > 0 || p.health(today()) != Health::OnTrack));
+    let completed: Vec<_> = all
+        .iter()
+        .filter(|p| p.mentorship.status == "completed")
+        .collect();
+    assert!(!completed.is_empty());
+    assert!(completed.iter().any(|p| p.attainment_count > 0));
+    assert!(all.iter().any(|p| p.mentorship.status == "ended"));
+    let mut mentee = app.other_browser();
+    let signed_in = mentee
+        .post_form(
+            "/sign-in",
+            &[
+                ("email", "mentee@demo.carrel.example"),
+                ("password", carrel_app::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let home = mentee.get("/").await;
+    assert!(home.body.contains("Your mentorship: next steps"), "{}", home.body);
+}
