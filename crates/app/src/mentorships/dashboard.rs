@@ -433,7 +433,7 @@ mod tests {
             charts: stats.charts(),
             stats,
         };
-        let csv = dashboard.csv().unwrap();
+        let csv = dashboard.csv().expect("the CSV is written to memory");
         assert!(
             csv.lines()
                 .skip(1)

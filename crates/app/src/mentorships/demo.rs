@@ -330,8 +330,7 @@ async fn demo_pair(db: &Db, cycles: &[Cycle], today: NaiveDate) -> anyhow::Resul
     applications::save_applications(db, cycle.id, &[(mentee, application)]).await?;
     applications::save_offers(db, cycle.id, &[(mentor, offer)]).await?;
     let base = "http://127.0.0.1:8080";
-    let Some(proposal) = proposals::propose_now(db, cycle, mentee, mentor, 720, base).await?
-    else {
+    let Some(proposal) = proposals::propose_now(db, cycle, mentee, mentor, 720, base).await? else {
         return Ok(());
     };
     for side in [Side::Mentee, Side::Mentor] {

@@ -418,7 +418,13 @@ fn table() -> Vec<Row> {
             "",
             NY_STAFF,
         ),
-        (M::GET, "/dashboard/national", "/dashboard/national", "", ADMIN),
+        (
+            M::GET,
+            "/dashboard/national",
+            "/dashboard/national",
+            "",
+            ADMIN,
+        ),
         (
             M::GET,
             "/dashboard/national.csv",

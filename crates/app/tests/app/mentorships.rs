@@ -771,7 +771,9 @@ async fn the_demo_has_pairs_in_every_health_state_and_completed_ones_with_reflec
         );
     }
     assert!(active.iter().any(|p| p.poor_fits > 0), "a poor fit");
-    assert!(active.iter().all(|p| p.meetings > 0 || p.health(today()) != Health::OnTrack));
+    assert!(active
+        .iter()
+        .all(|p| p.meetings > 0 || p.health(today()) != Health::OnTrack));
     let completed: Vec<_> = all
         .iter()
         .filter(|p| p.mentorship.status == "completed")
@@ -791,5 +793,9 @@ async fn the_demo_has_pairs_in_every_health_state_and_completed_ones_with_reflec
         .await;
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
     let home = mentee.get("/").await;
-    assert!(home.body.contains("Your mentorship: next steps"), "{}", home.body);
+    assert!(
+        home.body.contains("Your mentorship: next steps"),
+        "{}",
+        home.body
+    );
 }
