@@ -143,8 +143,9 @@ impl Attention {
 }
 
 /// The active pairs a coordinator watches (their regions' cycles and those they are liaison
-/// to; admins watch through the national dashboard instead) that need attention: stalled first, then at risk, then at risk for a poor fit alone,
-/// each group longest quiet first; with how many there are in all.
+/// to; admins watch through the national dashboard instead) that need attention: stalled
+/// first, then at risk, then at risk for a poor fit alone, each group longest quiet first;
+/// with how many there are in all.
 pub async fn attention(
     db: &Db,
     viewer: &Viewer,
