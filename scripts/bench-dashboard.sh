@@ -58,7 +58,7 @@ echo "mentorships in the nation: $pairs"
 
 run() {
     local label="$1" url="$2" cookie="${3:-}"
-    local args=(-t 2 -c "$connections" -d "${duration}s" --latency)
+    local args=(-t 2 -c "$connections" -d "${duration}s" --timeout 60s --latency)
     [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
     local out rps mean p99
     out=$(wrk "${args[@]}" "$base$url")

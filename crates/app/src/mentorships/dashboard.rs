@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use crate::cycles::cycle;
 use crate::mentorships::pages::REPAIRED;
 use crate::mentorships::rules::{percent, Health};
-use crate::mentorships::store::{self, PairRow, Scope};
+use crate::mentorships::store::{self, Scope, Tally};
 use crate::platform::auth::policy;
 use crate::platform::auth::viewer::Viewer;
 use crate::platform::db::now;
@@ -47,14 +47,13 @@ pub struct Stats {
 
 impl Stats {
     /// Counts a set of mentorships as of a day.
-    pub fn of(pairs: &[PairRow], today: NaiveDate) -> Stats {
+    pub fn of(pairs: &[Tally], today: NaiveDate) -> Stats {
         let mut stats = Stats {
             total: pairs.len(),
             ..Stats::default()
         };
         for pair in pairs {
-            let m = &pair.mentorship;
-            match m.status.as_str() {
+            match pair.status.as_str() {
                 "active" => {
                     let health = pair.health(today);
                     let slot = Health::ALL.iter().position(|h| *h == health).unwrap_or(2);
@@ -63,7 +62,7 @@ impl Stats {
                 "completed" => stats.completed += 1,
                 _ => {
                     stats.ended_early += 1;
-                    if m.end_reason == REPAIRED {
+                    if pair.end_reason == REPAIRED {
                         stats.repaired += 1;
                     }
                 }
@@ -253,7 +252,7 @@ pub struct Dashboard {
 
 impl Dashboard {
     async fn build(state: &AppState, scope: &Scope, scope_name: String) -> AppResult<Dashboard> {
-        let pairs = store::pairs(&state.db, scope, None).await?;
+        let pairs = store::tallies(&state.db, scope).await?;
         let stats = Stats::of(&pairs, now().date_naive());
         Ok(Dashboard {
             scope_name,

@@ -265,6 +265,62 @@ pub async fn pairs(
         .await)
 }
 
+/// The numbers of one mentorship the dashboards count: no names, no text.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Tally {
+    /// `active`, `completed` or `ended`.
+    pub status: String,
+    /// When both had accepted.
+    pub started_at: DateTime<Utc>,
+    /// Why it ended early.
+    pub end_reason: String,
+    /// The cadence in force: agreed, else the cycle's.
+    pub cadence: String,
+    /// The day of its last meeting.
+    pub last_met_on: Option<NaiveDate>,
+    /// How many meetings it logged.
+    pub meetings: i64,
+    /// How many of the pair said the match does not fit.
+    pub poor_fits: i64,
+    /// The sum of the goal-attainment ratings given at the end.
+    pub attainment_sum: i64,
+    /// How many rated goal attainment.
+    pub attainment_count: i64,
+}
+
+impl Tally {
+    /// Its health today; only meaningful while active.
+    pub fn health(&self, today: NaiveDate) -> Health {
+        let since = self
+            .last_met_on
+            .unwrap_or_else(|| self.started_at.date_naive());
+        rules::health(&self.cadence, since, today, self.poor_fits > 0)
+    }
+}
+
+/// The numbers of every mentorship of a scope, for the dashboards. Lighter than [`pairs`]:
+/// it reads no person and carries no text a dashboard does not count.
+pub async fn tallies(db: &Db, scope: &Scope) -> Result<Vec<Tally>, sqlx::Error> {
+    let sql = format!(
+        "SELECT s.status, s.started_at, s.end_reason, \
+         COALESCE(a.cadence, c.cadence) AS cadence, \
+         (SELECT MAX(g.met_on) FROM mentorship_meetings g WHERE g.mentorship_id = s.id) \
+           AS last_met_on, \
+         (SELECT COUNT(*) FROM mentorship_meetings g WHERE g.mentorship_id = s.id) \
+           AS meetings, \
+         (SELECT COUNT(*) FROM mentorship_fit f WHERE f.mentorship_id = s.id \
+           AND f.answer = 'poor') AS poor_fits, \
+         (SELECT CAST(COALESCE(SUM(r.attainment), 0) AS BIGINT) \
+           FROM mentorship_reflections r WHERE r.mentorship_id = s.id) AS attainment_sum, \
+         (SELECT COUNT(*) FROM mentorship_reflections r WHERE r.mentorship_id = s.id) \
+           AS attainment_count \
+         FROM mentorships s JOIN cycles c ON c.id = s.cycle_id \
+         LEFT JOIN mentorship_agreements a ON a.mentorship_id = s.id WHERE {}",
+        scope.condition()
+    );
+    on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+}
+
 /// The agreement of a pair.
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
 pub struct Agreement {
