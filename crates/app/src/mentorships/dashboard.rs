@@ -442,6 +442,52 @@ mod tests {
         assert!(csv.contains("Completion rate (percent),50"), "{csv}");
     }
 
+    fn tally(status: &str, quiet_days: u64, meetings: i64, ratings: (i64, i64)) -> Tally {
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a real day");
+        Tally {
+            status: status.into(),
+            started_at: (today - chrono::Days::new(200))
+                .and_hms_opt(12, 0, 0)
+                .expect("a real time")
+                .and_utc(),
+            end_reason: if status == "ended" {
+                REPAIRED.into()
+            } else {
+                String::new()
+            },
+            cadence: "monthly".into(),
+            last_met_on: Some(today - chrono::Days::new(quiet_days)),
+            meetings,
+            poor_fits: 0,
+            attainment_sum: ratings.0,
+            attainment_count: ratings.1,
+        }
+    }
+
+    #[test]
+    fn stats_count_health_meetings_attainment_and_completion() {
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a real day");
+        let pairs = [
+            tally("active", 5, 4, (0, 0)),
+            tally("active", 45, 2, (0, 0)),
+            tally("active", 90, 0, (0, 0)),
+            tally("completed", 0, 7, (9, 2)),
+            tally("ended", 0, 1, (2, 1)),
+        ];
+
+        let stats = Stats::of(&pairs, today);
+
+        assert_eq!(stats.active, [1, 1, 1], "stalled, at risk, on track");
+        assert_eq!(stats.meeting_buckets, [1, 2, 1, 1]);
+        assert_eq!(stats.attainment, [0, 1, 0, 0, 1], "4.5 rounds up to 5");
+        assert_eq!(
+            (stats.completed, stats.ended_early, stats.repaired),
+            (1, 1, 1)
+        );
+        assert_eq!(stats.completion_rate(), 50);
+        assert_eq!(stats.meetings_per_pair(), "2.8");
+    }
+
     #[test]
     fn bars_scale_to_the_largest_count() {
         let chart = BarChart::new(
