@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .merge(crate::resources::routes())
         .merge(crate::cycles::routes())
         .merge(crate::surveys::routes())
+        .merge(crate::mentorships::routes())
         .get("/healthz", healthz)
         .get("/metrics", metrics)
         .get("/static/carrel.css", pages::stylesheet)
@@ -104,6 +105,7 @@ pub fn scheduled_tasks() -> Vec<Task> {
     tasks.extend(crate::convenings::scheduled_tasks());
     tasks.extend(crate::cycles::scheduled_tasks());
     tasks.extend(crate::surveys::scheduled_tasks());
+    tasks.extend(crate::mentorships::scheduled_tasks());
     tasks
 }
 

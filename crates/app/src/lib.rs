@@ -11,6 +11,7 @@ pub mod convenings;
 pub mod cycles;
 pub mod demo;
 pub mod home;
+pub mod mentorships;
 pub mod network;
 pub mod people;
 pub mod platform;

@@ -128,6 +128,7 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<usize> {
     crate::cohorts::demo::build(db, seed).await?;
     crate::resources::demo::build(db, crate::resources::demo::DEMO_RESOURCES, seed, 365).await?;
     crate::cycles::demo::build(db, scale, seed).await?;
+    crate::mentorships::demo::build(db, scale, seed).await?;
     crate::surveys::demo::build(db, seed).await?;
     crate::people::words::index_missing(db).await?;
     tracing::info!(people = members.len(), convenings, "demo network built");

@@ -29,6 +29,8 @@ struct HomePage {
     succession_alerts: Option<Vec<Alert>>,
     proposals: Vec<crate::cycles::proposals::Proposal>,
     due_surveys: Vec<crate::surveys::DueSurvey>,
+    next_steps: Vec<crate::mentorships::home::NextStep>,
+    attention: Option<(Vec<crate::mentorships::home::Attention>, usize)>,
 }
 
 async fn home(
@@ -45,6 +47,8 @@ async fn home(
             succession_alerts: None,
             proposals: Vec::new(),
             due_surveys: Vec::new(),
+            next_steps: Vec::new(),
+            attention: None,
         };
         return render(&empty);
     };
@@ -69,6 +73,13 @@ async fn home(
     };
     let proposals = crate::cycles::proposals::of_person(&state.db, viewer.person_id).await?;
     let due_surveys = crate::surveys::due_for(&state.db, viewer.person_id).await?;
+    let today = crate::platform::db::now().date_naive();
+    let next_steps = crate::mentorships::home::next_steps(&state.db, &viewer, today).await?;
+    let attention = if viewer.has(Role::Coordinator) {
+        Some(crate::mentorships::home::attention(&state.db, &viewer, today).await?)
+    } else {
+        None
+    };
     render(&HomePage {
         page,
         roles,
@@ -77,5 +88,7 @@ async fn home(
         succession_alerts,
         proposals,
         due_surveys,
+        next_steps,
+        attention,
     })
 }

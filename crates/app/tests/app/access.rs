@@ -294,6 +294,144 @@ fn table() -> Vec<Row> {
             "answer=accept",
             [303, 404, 404, 403, 404, 403],
         ),
+        // Mentorships: `{mentorship}` is an active mentorship of the table's mentee and
+        // mentor in a New York cycle, `{goal}` one of its goals, `{ended}` a completed one of
+        // the same pair. Their liaison is the coordinator of New York.
+        (
+            M::GET,
+            "/mentorships/{id}",
+            "/mentorships/{mentorship}",
+            "",
+            [303, 200, 200, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/mentorships/{id}/agreement",
+            "/mentorships/{mentorship}/agreement",
+            "",
+            [303, 200, 200, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/agreement",
+            "/mentorships/{mentorship}/agreement",
+            "goals=",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        // No agreement is written yet: nothing to confirm.
+        (
+            M::POST,
+            "/mentorships/{id}/agreement/confirm",
+            "/mentorships/{mentorship}/agreement/confirm",
+            "",
+            [303, 400, 400, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/goals",
+            "/mentorships/{mentorship}/goals",
+            "title=",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/goals/{goal}",
+            "/mentorships/{mentorship}/goals/{goal}",
+            "progress=lots",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/mentorships/{id}/meetings/new",
+            "/mentorships/{mentorship}/meetings/new",
+            "",
+            [303, 200, 200, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/meetings",
+            "/mentorships/{mentorship}/meetings",
+            "met_on=2999-01-01&minutes=30&mode=video",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/fit",
+            "/mentorships/{mentorship}/fit",
+            "answer=maybe",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/mentorships/{id}/ending",
+            "/mentorships/{mentorship}/ending",
+            "",
+            [303, 200, 200, 200, 404, 200],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/extend",
+            "/mentorships/{mentorship}/extend",
+            "to_on=",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/end",
+            "/mentorships/{mentorship}/end",
+            "end_reason=",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        // Nobody reported a poor fit: its coordinators are told so, the pair refused.
+        (
+            M::POST,
+            "/mentorships/{id}/repair",
+            "/mentorships/{mentorship}/repair",
+            "",
+            [303, 403, 403, 400, 404, 400],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/reflection",
+            "/mentorships/{ended}/reflection",
+            "reflection=&attainment=3",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/mentorships/{id}/letter",
+            "/mentorships/{ended}/letter",
+            "",
+            [303, 403, 200, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/dashboard",
+            "/cycles/{cycle}/dashboard",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/dashboard.csv",
+            "/cycles/{cycle}/dashboard.csv",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/dashboard/national",
+            "/dashboard/national",
+            "",
+            ADMIN,
+        ),
+        (
+            M::GET,
+            "/dashboard/national.csv",
+            "/dashboard/national.csv",
+            "",
+            ADMIN,
+        ),
         (
             M::GET,
             "/admin/outbox/{id}",
@@ -946,6 +1084,7 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
     fixtures.push(("{mentor}", mentor));
     fixtures.push(("{coordinator}", coordinator_ny));
     let (cycle, applicant, proposal) = crate::cycles::access_fixture(&app, subject).await;
+    fixtures.extend(crate::mentorships::access_fixture(&app, mentee, mentor).await);
 
     // Act and assert
     let mut failures = Vec::new();

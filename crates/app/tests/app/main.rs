@@ -12,6 +12,7 @@ mod convenings;
 mod cycles;
 mod harness;
 mod mail;
+mod mentorships;
 mod network;
 mod people;
 mod platform;

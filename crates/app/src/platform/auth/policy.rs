@@ -766,3 +766,132 @@ mod survey_tests {
         assert!(!may_answer_survey(false, true));
     }
 }
+
+// Mentorships: the pair works on it, its liaison and the coordinators of its cycle watch
+// over it, and the private notes of its meetings are the pair's alone.
+
+/// Whether a viewer may see a mentorship: its pair, its liaison, and those who run its cycle.
+/// They see that meetings happened, never what was said. Anyone else is told it does not
+/// exist.
+pub fn may_view_mentorship(
+    viewer: &Viewer,
+    pair: (i64, i64),
+    liaison_id: Option<i64>,
+    cycle_region: Option<i64>,
+) -> bool {
+    is_in_pair(viewer, pair)
+        || liaison_id == Some(viewer.person_id)
+        || may_manage_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer works on a mentorship: agreement, goals, meetings, fit, extension, an
+/// early end and the closing reflection. Only the two people of the pair.
+pub fn may_work_on_mentorship(viewer: &Viewer, pair: (i64, i64)) -> bool {
+    is_in_pair(viewer, pair)
+}
+
+/// Whether a viewer may read the private notes of a pair's meetings: the two people of the
+/// pair alone. Not their liaison, not a coordinator, not an admin; no export carries them.
+pub fn may_read_private_notes(viewer: &Viewer, pair: (i64, i64)) -> bool {
+    is_in_pair(viewer, pair)
+}
+
+/// Whether a viewer may end a mentorship and return its mentee to the pool after a poor fit:
+/// those who run the cycle and the pair's liaison.
+pub fn may_repair_mentorship(
+    viewer: &Viewer,
+    liaison_id: Option<i64>,
+    cycle_region: Option<i64>,
+) -> bool {
+    liaison_id == Some(viewer.person_id) || may_manage_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer may open a mentor's letter of service: the mentor, and those who run
+/// the cycle (who may print it for them).
+pub fn may_view_letter_of_service(
+    viewer: &Viewer,
+    mentor_id: i64,
+    cycle_region: Option<i64>,
+) -> bool {
+    viewer.person_id == mentor_id || may_manage_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer may see a cycle's mentorship dashboard: those who run the cycle.
+pub fn may_see_cycle_dashboard(viewer: &Viewer, cycle_region: Option<i64>) -> bool {
+    may_manage_cycle(viewer, cycle_region)
+}
+
+/// Whether a viewer may see the national mentorship dashboard (admins).
+pub fn may_see_national_dashboard(viewer: &Viewer) -> bool {
+    viewer.is_admin()
+}
+
+fn is_in_pair(viewer: &Viewer, (mentee_id, mentor_id): (i64, i64)) -> bool {
+    viewer.person_id == mentee_id || viewer.person_id == mentor_id
+}
+
+#[cfg(test)]
+mod mentorships_tests {
+    use super::*;
+    use crate::platform::auth::roles::Grant;
+
+    fn viewer(id: i64, grants: &[(Role, Option<i64>)]) -> Viewer {
+        Viewer {
+            person_id: id,
+            name: "Test".into(),
+            region_id: Some(5),
+            grants: grants
+                .iter()
+                .map(|&(role, region_id)| Grant { role, region_id })
+                .collect(),
+            session_digest: String::new(),
+        }
+    }
+
+    const PAIR: (i64, i64) = (10, 20);
+
+    #[test]
+    fn private_notes_are_read_by_the_pair_alone() {
+        let mentee = viewer(10, &[(Role::Mentee, None)]);
+        let mentor = viewer(20, &[(Role::Mentor, None)]);
+        let liaison = viewer(30, &[(Role::Coordinator, Some(5))]);
+        let admin = viewer(40, &[(Role::Admin, None)]);
+        let stranger = viewer(50, &[(Role::Mentee, None)]);
+        assert!(may_read_private_notes(&mentee, PAIR));
+        assert!(may_read_private_notes(&mentor, PAIR));
+        for other in [&liaison, &admin, &stranger] {
+            assert!(!may_read_private_notes(other, PAIR), "{}", other.person_id);
+            assert!(!may_work_on_mentorship(other, PAIR), "{}", other.person_id);
+        }
+    }
+
+    #[test]
+    fn the_liaison_and_the_cycles_coordinators_watch_a_pair() {
+        let liaison = viewer(30, &[(Role::Coordinator, Some(6))]);
+        let ny = viewer(31, &[(Role::Coordinator, Some(5))]);
+        let ca = viewer(32, &[(Role::Coordinator, Some(6))]);
+        let admin = viewer(40, &[(Role::Admin, None)]);
+        let stranger = viewer(50, &[(Role::Mentor, None)]);
+        assert!(may_view_mentorship(&liaison, PAIR, Some(30), Some(5)));
+        assert!(may_view_mentorship(&ny, PAIR, Some(30), Some(5)));
+        assert!(may_view_mentorship(&admin, PAIR, None, None));
+        assert!(!may_view_mentorship(&ca, PAIR, Some(30), Some(5)));
+        assert!(!may_view_mentorship(&stranger, PAIR, Some(30), Some(5)));
+        assert!(may_repair_mentorship(&liaison, Some(30), Some(5)));
+        assert!(!may_repair_mentorship(&ca, Some(30), Some(5)));
+        assert!(!may_repair_mentorship(&viewer(10, &[]), Some(30), Some(5)));
+    }
+
+    #[test]
+    fn dashboards_and_letters_follow_who_runs_the_cycle() {
+        let ny = viewer(31, &[(Role::Coordinator, Some(5))]);
+        let admin = viewer(40, &[(Role::Admin, None)]);
+        assert!(may_see_cycle_dashboard(&ny, Some(5)));
+        assert!(!may_see_cycle_dashboard(&ny, Some(6)));
+        assert!(!may_see_cycle_dashboard(&ny, None));
+        assert!(may_see_national_dashboard(&admin));
+        assert!(!may_see_national_dashboard(&ny));
+        assert!(may_view_letter_of_service(&viewer(20, &[]), 20, Some(5)));
+        assert!(!may_view_letter_of_service(&viewer(10, &[]), 20, Some(5)));
+    }
+}

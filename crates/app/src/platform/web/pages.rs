@@ -66,6 +66,7 @@ impl Page {
             links.push(link("/admin/divisions", "Divisions"));
             links.push(link("/admin/outbox", "Outbox"));
             links.push(link("/admin/survey-access", "Survey access log"));
+            links.push(link("/dashboard/national", "Dashboard"));
         }
         links
     }
