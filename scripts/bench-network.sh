@@ -11,14 +11,17 @@
 # (or a future compression layer) would put on the wire.
 #
 # Usage: scripts/bench-network.sh [seconds-per-url]   (needs wrk: apt-get install wrk)
+# CARREL_BINARY picks another binary (say, a debug build); CARREL_DEMO_DIR reuses a data
+# directory that already holds the national demo, and is kept afterwards.
 set -euo pipefail
 
 duration="${1:-20}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-binary="$root/target/release/carrel"
+binary="${CARREL_BINARY:-$root/target/release/carrel}"
 port=18081
 base="http://127.0.0.1:$port"
-data="$(mktemp -d)"
+data="${CARREL_DEMO_DIR:-$(mktemp -d)}"
+keep="${CARREL_DEMO_DIR:+yes}"
 password="reading-room-2026"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -27,7 +30,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 "$binary" demo --scale national --data-dir "$data" --listen "127.0.0.1:$port" \
     --base-url "$base" >"$data/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill "$server" 2>/dev/null; [ -n "$keep" ] || rm -rf "$data"' EXIT
 
 # Building 150,000 people takes a while; wait for the listener, bounded.
 for _ in $(seq 1 600); do
@@ -61,9 +64,9 @@ run() {
     # One request alone, warm, before the load: the render time a person waits for.
     curl -s -o /dev/null "${header[@]}" "$base$url"
     local alone bytes gzipped
-    alone=$(curl -s -o "$data/page" -w '%{time_total}' "${header[@]}" "$base$url")
-    bytes=$(wc -c <"$data/page")
-    gzipped=$(gzip -6 -c "$data/page" | wc -c)
+    alone=$(curl -s -o "$data/bench-page" -w '%{time_total}' "${header[@]}" "$base$url")
+    bytes=$(wc -c <"$data/bench-page")
+    gzipped=$(gzip -6 -c "$data/bench-page" | wc -c)
     local out rps p50 p99
     out=$(wrk "${args[@]}" "$base$url")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
