@@ -77,7 +77,7 @@ pub async fn enqueue(db: &Db, to: &str, subject: &str, body: &str) -> Result<(),
     Ok(())
 }
 
-/// One message for [`enqueue_batch`].
+/// One message for [`enqueue_many`].
 #[derive(Clone, Debug)]
 pub struct Outgoing {
     /// The recipient.
@@ -94,10 +94,10 @@ const BATCH_ROWS: usize = 200;
 
 /// Puts many plain-text messages in the outbox in one transaction, a few hundred rows per
 /// statement, so writing to everyone in a cycle costs a handful of statements, not one
-/// round trip per person.
-pub async fn enqueue_batch(db: &Db, messages: &[Outgoing]) -> Result<(), sqlx::Error> {
+/// round trip per person. Returns how many were queued.
+pub async fn enqueue_many(db: &Db, messages: &[Outgoing]) -> Result<usize, sqlx::Error> {
     if messages.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let at = now();
     on_db!(db, |pool| {
@@ -120,7 +120,7 @@ pub async fn enqueue_batch(db: &Db, messages: &[Outgoing]) -> Result<(), sqlx::E
         tx.commit().await
     })?;
     tracing::info!(messages = messages.len(), "emails queued");
-    Ok(())
+    Ok(messages.len())
 }
 
 /// The newest messages first, a page at a time.

@@ -722,7 +722,7 @@ pub async fn mail_unanswered(
             body: body(&name),
         })
         .collect();
-    mail::enqueue_batch(db, &messages).await?;
+    mail::enqueue_many(db, &messages).await?;
     Ok(messages.len())
 }
 

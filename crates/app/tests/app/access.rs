@@ -36,7 +36,9 @@ const EVERYONE: [Who; 6] = [
 /// New York member who shows their profile to coordinators only, `{message}` by an outbox
 /// message, `{convening}` by a New York convening its coordinator hosts, `{fresh_convening}`
 /// by a new one for each use, `{item}` by an action item of `{convening}` owned by the
-/// mentee. Tokens are unknown on purpose: the flows with real tokens have their own tests.
+/// mentee, `{cohort_convening}` and `{circle_convening}` by convenings of a cohort the New
+/// York coordinator is enrolled in and of a circle the mentor belongs to. Tokens are unknown
+/// on purpose: the flows with real tokens have their own tests.
 /// The network's placeholders (`{cohort}`, `{term}`, `{circle}` and others) are made by
 /// `network_fixtures`.
 type Row = (Method, &'static str, &'static str, &'static str, [u16; 6]);
@@ -526,6 +528,50 @@ fn table() -> Vec<Row> {
             "status=in_progress",
             // The item belongs to the mentee.
             [303, 303, 403, 303, 404, 303],
+        ),
+        // A cohort's convening: its members (the New York coordinator) and admins.
+        (
+            M::GET,
+            "/convenings/{id}",
+            "/convenings/{cohort_convening}",
+            "",
+            [303, 404, 404, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}/invite.ics",
+            "/convenings/{cohort_convening}/invite.ics",
+            "",
+            [303, 404, 404, 200, 404, 200],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/rsvp",
+            "/convenings/{cohort_convening}/rsvp",
+            "answer=yes",
+            [303, 404, 404, 303, 404, 303],
+        ),
+        // A circle's convening: its members (the mentor) and admins; its guide runs it.
+        (
+            M::GET,
+            "/convenings/{id}",
+            "/convenings/{circle_convening}",
+            "",
+            [303, 404, 200, 404, 404, 200],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}/invite.ics",
+            "/convenings/{circle_convening}/invite.ics",
+            "",
+            [303, 404, 200, 404, 404, 200],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}/edit",
+            "/convenings/{circle_convening}/edit",
+            "",
+            [303, 404, 403, 404, 404, 200],
         ),
         (M::GET, "/calendar", "/calendar", "", MEMBERS),
         (
@@ -1085,6 +1131,13 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
     fixtures.push(("{coordinator}", coordinator_ny));
     let (cycle, applicant, proposal) = crate::cycles::access_fixture(&app, subject).await;
     fixtures.extend(crate::mentorships::access_fixture(&app, mentee, mentor).await);
+    let cohort = fixtures
+        .iter()
+        .find(|(name, _)| *name == "{cohort}")
+        .unwrap()
+        .1;
+    let (cohort_convening, circle_convening) =
+        crate::convenings::group_fixtures(&app, cohort, coordinator_ny, mentor).await;
 
     // Act and assert
     let mut failures = Vec::new();
@@ -1096,6 +1149,8 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
             path = path.replace("{message}", &message.to_string());
             path = crate::resources::fill_placeholders(&app, &path).await;
             let body = crate::resources::fill_placeholders(&app, body).await;
+            path = path.replace("{cohort_convening}", &cohort_convening.to_string());
+            path = path.replace("{circle_convening}", &circle_convening.to_string());
             path = path.replace("{convening}", &convening.to_string());
             path = path.replace("{item}", &item.to_string());
             for (placeholder, id) in &fixtures {

@@ -6,7 +6,7 @@
 //!
 //! [`AppError::Forbidden`]: crate::platform::error::AppError::Forbidden
 
-use crate::convenings::audience::Audience;
+use crate::convenings::audience::{Audience, Groups};
 use crate::platform::auth::roles::Role;
 use crate::platform::auth::viewer::Viewer;
 
@@ -377,54 +377,72 @@ mod tests {
 /// Whether a viewer is one of the people a convening is for.
 ///
 /// The network is every coordinator, guide and admin; a region is its members (by profile)
-/// and its coordinators.
-pub fn belongs_to_audience(viewer: &Viewer, audience: Audience) -> bool {
+/// and its coordinators; a cohort is its members and its lead; a circle is its members and
+/// its guide. `groups` are the viewer's cohorts and circles.
+pub fn belongs_to_audience(viewer: &Viewer, groups: &Groups, audience: Audience) -> bool {
     match audience {
         Audience::Network => {
             viewer.has(Role::Coordinator) || viewer.has(Role::Guide) || viewer.is_admin()
         }
         Audience::Region(region) => viewer.region_id == Some(region) || viewer.coordinates(region),
+        Audience::Cohort(cohort) => {
+            groups.cohorts.contains(&cohort) || groups.cohorts_led.contains(&cohort)
+        }
+        Audience::Circle(circle) => {
+            groups.circles.contains(&circle) || groups.circles_guided.contains(&circle)
+        }
     }
 }
 
 /// The audiences whose convenings a viewer's lists and calendar feed show.
-pub fn own_audiences(viewer: &Viewer) -> Vec<Audience> {
+pub fn own_audiences(viewer: &Viewer, groups: &Groups) -> Vec<Audience> {
     let mut audiences = Vec::new();
-    if belongs_to_audience(viewer, Audience::Network) {
+    if belongs_to_audience(viewer, groups, Audience::Network) {
         audiences.push(Audience::Network);
     }
     let regions = viewer
         .region_id
         .into_iter()
         .chain(viewer.coordinated_regions());
-    for region in regions {
-        if !audiences.contains(&Audience::Region(region)) {
-            audiences.push(Audience::Region(region));
+    let cohorts = groups.cohorts.iter().chain(&groups.cohorts_led);
+    let circles = groups.circles.iter().chain(&groups.circles_guided);
+    let others = regions
+        .map(Audience::Region)
+        .chain(cohorts.map(|id| Audience::Cohort(*id)))
+        .chain(circles.map(|id| Audience::Circle(*id)));
+    for audience in others {
+        if !audiences.contains(&audience) {
+            audiences.push(audience);
         }
     }
     audiences
 }
 
 /// Whether a viewer may see a convening: its audience, and admins.
-pub fn may_see_convening(viewer: &Viewer, audience: Audience) -> bool {
-    viewer.is_admin() || belongs_to_audience(viewer, audience)
+pub fn may_see_convening(viewer: &Viewer, groups: &Groups, audience: Audience) -> bool {
+    viewer.is_admin() || belongs_to_audience(viewer, groups, audience)
 }
 
-/// Whether a viewer may plan a convening for an audience: admins for any; coordinators for
-/// the network and for the regions they coordinate.
-pub fn may_plan_convening(viewer: &Viewer, audience: Audience) -> bool {
-    if viewer.is_admin() {
-        return true;
-    }
+/// Whether a viewer may plan a convening for an audience: coordinators for the network and
+/// for the regions they coordinate, a cohort's lead for the cohort, a circle's guide for the
+/// circle, and admins for every network, region and cohort. A circle belongs to its guide,
+/// so admins, who do not write in circles, do not plan its meetings either.
+pub fn may_plan_convening(viewer: &Viewer, groups: &Groups, audience: Audience) -> bool {
     match audience {
+        Audience::Circle(circle) => groups.circles_guided.contains(&circle),
+        _ if viewer.is_admin() => true,
         Audience::Network => viewer.has(Role::Coordinator),
         Audience::Region(region) => viewer.coordinates(region),
+        Audience::Cohort(cohort) => groups.cohorts_led.contains(&cohort),
     }
 }
 
 /// Whether a viewer may plan convenings at all, for the planning form.
-pub fn may_plan_any_convening(viewer: &Viewer) -> bool {
-    viewer.is_admin() || viewer.has(Role::Coordinator)
+pub fn may_plan_any_convening(viewer: &Viewer, groups: &Groups) -> bool {
+    viewer.is_admin()
+        || viewer.has(Role::Coordinator)
+        || !groups.cohorts_led.is_empty()
+        || !groups.circles_guided.is_empty()
 }
 
 /// Whether a viewer runs a convening: edits, moves or cancels it, takes attendance, writes
@@ -456,6 +474,10 @@ mod convening_tests {
         }
     }
 
+    fn none() -> Groups {
+        Groups::default()
+    }
+
     #[test]
     fn the_network_is_coordinators_guides_and_admins() {
         let cases = [
@@ -466,8 +488,14 @@ mod convening_tests {
             (viewer(1, &[(Role::Mentee, None)], Some(5)), false),
         ];
         for (who, expected) in cases {
-            assert_eq!(belongs_to_audience(&who, Audience::Network), expected);
-            assert_eq!(may_see_convening(&who, Audience::Network), expected);
+            assert_eq!(
+                belongs_to_audience(&who, &none(), Audience::Network),
+                expected
+            );
+            assert_eq!(
+                may_see_convening(&who, &none(), Audience::Network),
+                expected
+            );
         }
     }
 
@@ -478,16 +506,20 @@ mod convening_tests {
         let coordinator = viewer(1, &[(Role::Coordinator, Some(5))], Some(6));
         let admin = viewer(1, &[(Role::Admin, None)], None);
 
-        assert!(may_see_convening(&member, Audience::Region(5)));
-        assert!(!may_see_convening(&elsewhere, Audience::Region(5)));
-        assert!(may_see_convening(&coordinator, Audience::Region(5)));
-        assert!(may_see_convening(&admin, Audience::Region(5)));
-        assert!(!belongs_to_audience(&admin, Audience::Region(5)));
+        assert!(may_see_convening(&member, &none(), Audience::Region(5)));
+        assert!(!may_see_convening(&elsewhere, &none(), Audience::Region(5)));
+        assert!(may_see_convening(
+            &coordinator,
+            &none(),
+            Audience::Region(5)
+        ));
+        assert!(may_see_convening(&admin, &none(), Audience::Region(5)));
+        assert!(!belongs_to_audience(&admin, &none(), Audience::Region(5)));
         assert_eq!(
-            own_audiences(&coordinator),
+            own_audiences(&coordinator, &none()),
             vec![Audience::Network, Audience::Region(6), Audience::Region(5)]
         );
-        assert_eq!(own_audiences(&member), vec![Audience::Region(5)]);
+        assert_eq!(own_audiences(&member, &none()), vec![Audience::Region(5)]);
     }
 
     #[test]
@@ -496,12 +528,83 @@ mod convening_tests {
         let mentor = viewer(1, &[(Role::Mentor, None)], Some(5));
         let admin = viewer(1, &[(Role::Admin, None)], None);
 
-        assert!(may_plan_convening(&coordinator, Audience::Network));
-        assert!(may_plan_convening(&coordinator, Audience::Region(5)));
-        assert!(!may_plan_convening(&coordinator, Audience::Region(6)));
-        assert!(!may_plan_convening(&mentor, Audience::Region(5)));
-        assert!(!may_plan_any_convening(&mentor));
-        assert!(may_plan_convening(&admin, Audience::Region(6)));
+        assert!(may_plan_convening(&coordinator, &none(), Audience::Network));
+        assert!(may_plan_convening(
+            &coordinator,
+            &none(),
+            Audience::Region(5)
+        ));
+        assert!(!may_plan_convening(
+            &coordinator,
+            &none(),
+            Audience::Region(6)
+        ));
+        assert!(!may_plan_convening(&mentor, &none(), Audience::Region(5)));
+        assert!(!may_plan_any_convening(&mentor, &none()));
+        assert!(may_plan_convening(&admin, &none(), Audience::Region(6)));
+    }
+
+    #[test]
+    fn a_cohort_is_its_members_and_lead_and_only_the_lead_and_admins_plan_for_it() {
+        let enrolled = Groups {
+            cohorts: vec![3],
+            ..Groups::default()
+        };
+        let leading = Groups {
+            cohorts_led: vec![3],
+            ..Groups::default()
+        };
+        let member = viewer(1, &[(Role::Coordinator, Some(5))], Some(5));
+        let lead = viewer(2, &[(Role::Mentor, None)], Some(5));
+        let outsider = viewer(3, &[(Role::Coordinator, Some(6))], Some(6));
+        let admin = viewer(4, &[(Role::Admin, None)], None);
+
+        assert!(may_see_convening(&member, &enrolled, Audience::Cohort(3)));
+        assert!(!may_see_convening(&member, &enrolled, Audience::Cohort(4)));
+        assert!(may_see_convening(&lead, &leading, Audience::Cohort(3)));
+        assert!(!may_see_convening(&outsider, &none(), Audience::Cohort(3)));
+        assert!(may_see_convening(&admin, &none(), Audience::Cohort(3)));
+        assert!(!belongs_to_audience(&admin, &none(), Audience::Cohort(3)));
+
+        assert!(!may_plan_convening(&member, &enrolled, Audience::Cohort(3)));
+        assert!(may_plan_convening(&lead, &leading, Audience::Cohort(3)));
+        assert!(!may_plan_convening(&lead, &leading, Audience::Cohort(4)));
+        assert!(
+            may_plan_any_convening(&lead, &leading),
+            "a lead who is not a coordinator"
+        );
+        assert!(may_plan_convening(&admin, &none(), Audience::Cohort(3)));
+        assert_eq!(own_audiences(&member, &enrolled)[2], Audience::Cohort(3));
+    }
+
+    #[test]
+    fn a_circle_is_its_members_and_guide_and_only_the_guide_plans_for_it() {
+        let joined = Groups {
+            circles: vec![7],
+            ..Groups::default()
+        };
+        let guiding = Groups {
+            circles_guided: vec![7],
+            ..Groups::default()
+        };
+        let mentor = viewer(1, &[(Role::Mentor, None)], Some(5));
+        let guide = viewer(2, &[(Role::Guide, None)], Some(5));
+        let admin = viewer(3, &[(Role::Admin, None)], None);
+
+        assert!(may_see_convening(&mentor, &joined, Audience::Circle(7)));
+        assert!(!may_see_convening(&mentor, &none(), Audience::Circle(7)));
+        assert!(may_see_convening(&guide, &guiding, Audience::Circle(7)));
+        assert!(may_see_convening(&admin, &none(), Audience::Circle(7)));
+        assert_eq!(
+            own_audiences(&mentor, &joined),
+            vec![Audience::Region(5), Audience::Circle(7)]
+        );
+
+        assert!(may_plan_convening(&guide, &guiding, Audience::Circle(7)));
+        assert!(!may_plan_convening(&guide, &guiding, Audience::Circle(8)));
+        assert!(!may_plan_convening(&mentor, &joined, Audience::Circle(7)));
+        assert!(!may_plan_convening(&admin, &none(), Audience::Circle(7)));
+        assert!(!may_plan_any_convening(&mentor, &joined));
     }
 
     #[test]
