@@ -66,5 +66,7 @@ run "directory, NY coordinator, stage=mid&topic" "/people?stage=mid&topic=leader
     "$coordinator"
 run "directory, admin, national, page 3" "/people?page=3" "$admin"
 run "directory, admin, text search" "/people?q=garcia" "$admin"
+run "directory, admin, two word prefixes" "/people?q=mar+gar" "$admin"
+run "directory, NY coordinator, text search" "/people?q=garcia" "$coordinator"
 run "/healthz (again)" "/healthz"
 echo "resident memory after load: $(rss)"

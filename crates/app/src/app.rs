@@ -30,6 +30,8 @@ pub fn routes() -> Routes {
         .merge(crate::convenings::routes())
         .merge(crate::resources::routes())
         .merge(crate::cycles::routes())
+        .merge(crate::surveys::routes())
+        .merge(crate::mentorships::routes())
         .get("/healthz", healthz)
         .get("/metrics", metrics)
         .get("/static/carrel.css", pages::stylesheet)
@@ -66,6 +68,9 @@ pub async fn open_database(config: &Config) -> Result<Db, ConnectError> {
     crate::people::profile::seed_topics(&db)
         .await
         .map_err(ConnectError::Connect)?;
+    crate::people::words::index_missing(&db)
+        .await
+        .map_err(ConnectError::Connect)?;
     Ok(db)
 }
 
@@ -99,6 +104,8 @@ pub fn scheduled_tasks() -> Vec<Task> {
     ];
     tasks.extend(crate::convenings::scheduled_tasks());
     tasks.extend(crate::cycles::scheduled_tasks());
+    tasks.extend(crate::surveys::scheduled_tasks());
+    tasks.extend(crate::mentorships::scheduled_tasks());
     tasks
 }
 

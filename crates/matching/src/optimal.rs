@@ -22,6 +22,14 @@
 //!   mentee who gains most by moving there, or drops to zero when nobody would. This is what
 //!   makes the unbalanced problem (fewer places than mentees, mentees who may stay
 //!   unmatched) come out right.
+//! * **Softening.** Before the reverse steps, take the mentors with an empty priced place
+//!   and, repeatedly, every mentor whose place is held by someone who may also take one of
+//!   them. Lowering all their prices together keeps every holder within ε, so it is done in
+//!   one step, as far as the unmatched mentees next to them allow (or, when those are few
+//!   next to many empty places, all the way, and those mentees bid again). When places
+//!   outnumber mentees the empty places must fall from the opening price to zero, and
+//!   reverse steps lower a price by about ε at a time: without this, 10,000 mentees and
+//!   20,000 places took 80 seconds; with it, a fraction of a second.
 //! * **ε-scaling.** Every place opens at price `BIG * SCALE`, where each pair is worth its
 //!   score alone. Prices are first settled with ε = 250 points, then ε is divided by 8 until
 //!   it is 1; a mentee bids again in a later round only when its place is no longer within ε
@@ -35,8 +43,13 @@
 //!
 //! # Complexity
 //!
-//! Each round is O(candidates) to find the mentees that must bid again plus the bids, each
-//! O(list length); there are about log₈(250 · SCALE) rounds (9 for 100,000 mentees). A bid
+//! Each round is O(candidates) at most to find the mentees that must bid again (a check
+//! stops at the first option more than ε better) plus the bids, each O(list length), plus at
+//! most four softening passes of O(candidates) each (in practice a pass stops after a few
+//! mentors unless it is about to cut prices); there are about log₈(250 · SCALE) rounds
+//! (9 for 100,000 mentees). The number of bids per round is not bounded by a small
+//! polynomial in theory (auctions are pseudo-polynomial), but ε-scaling keeps it near two
+//! per mentee per round on every instance measured, undersupplied or oversupplied. A bid
 //! usually costs less: a mentee remembers its two best options and the third-best profit of
 //! its last full scan, and while no price has dropped (prices drop only in reverse steps and
 //! when places or pairs change) the two are still its best if they still beat that profit.
@@ -73,6 +86,13 @@ const OPENING_EPSILON_POINTS: u16 = 250;
 // visits per candidate yet run 3 to 8 times faster than a solve from scratch.
 const RESOLVE_EPSILON_FRACTION: i64 = 8;
 const RESOLVE_WORK_PER_CANDIDATE: i64 = 64;
+// `soften` gives up when it could lower prices by no more than this many ε: reverse steps
+// do that in a few moves, for less than the search costs.
+const SOFTEN_MIN_EPSILONS: i64 = 4;
+// `soften` wakes the unmatched mentees in its way when there are fewer of them than one per
+// this many empty places, and runs at most this many times per round (each O(candidates)).
+const SOFTEN_EMPTY_PER_WOKEN: usize = 8;
+const MAX_SOFTENINGS_PER_ROUND: u32 = 4;
 
 /// Solves for the lexicographic optimum and keeps its state for fast re-solves.
 ///
@@ -334,34 +354,30 @@ impl<'a> OptimalSolver<'a> {
         if place == NONE {
             return false;
         }
-        let best = self.best_alternative(mentee, place);
-        self.mentees.profit[mentee as usize] >= best - epsilon
-    }
-
-    // The mentee's best profit over every place other than `own` (and staying unmatched).
-    fn best_alternative(&self, mentee: u32, own: u32) -> i64 {
-        let own_mentor = if own < OPTED_OUT {
-            own / SEATS as u32
+        // Stops at the first option more than ε better than the held place: lists run best
+        // score first, so a mentee that must bid again is usually found within a few
+        // candidates, and a round's recheck costs far less than a full pass.
+        let limit = self.mentees.profit[mentee as usize].saturating_add(epsilon);
+        if limit < 0 {
+            return false;
+        }
+        let own_mentor = if place < OPTED_OUT {
+            place / SEATS as u32
         } else {
             NONE
         };
-        let mut best = 0;
-        self.for_each_candidate(mentee, |mentor, score| {
-            let places = &self.places;
-            let price = if mentor == own_mentor {
-                if places.cheapest_seat[mentor as usize] as u32 == own % SEATS as u32 {
-                    places.second[mentor as usize]
-                } else {
-                    places.cheapest[mentor as usize]
-                }
+        let places = &self.places;
+        !self.any_candidate(mentee, |mentor, score| {
+            let j = mentor as usize;
+            let price = if mentor == own_mentor
+                && u32::from(places.cheapest_seat[j]) == place % SEATS as u32
+            {
+                places.second[j]
             } else {
-                places.cheapest[mentor as usize]
+                places.cheapest[j]
             };
-            if price != UNPRICED {
-                best = best.max(self.worth(score) - price);
-            }
-        });
-        best
+            price != UNPRICED && self.worth(score) - price > limit
+        })
     }
 
     // One ε round: release mentees that are no longer within ε, let everyone unassigned bid,
@@ -376,17 +392,127 @@ impl<'a> OptimalSolver<'a> {
                 }
             }
         }
-        while let Some(mentee) = self.queue.pop_front() {
-            // A mentee can be queued twice (released, then found unassigned by a recheck).
-            if self.mentees.place[mentee as usize] == NONE {
-                self.work_left -= self.instance.range(mentee).len() as i64 + 1;
-                self.bid(mentee, epsilon);
+        let mut softenings = MAX_SOFTENINGS_PER_ROUND;
+        loop {
+            while let Some(mentee) = self.queue.pop_front() {
+                // A mentee can be queued twice (released, then found unassigned by a recheck).
+                if self.mentees.place[mentee as usize] == NONE {
+                    self.work_left -= self.instance.range(mentee).len() as i64 + 1;
+                    self.bid(mentee, epsilon);
+                }
+                if self.work_left <= 0 {
+                    return;
+                }
             }
-            if self.work_left <= 0 {
-                return;
+            // Softening may wake unmatched mentees, whose bids come first.
+            if softenings == 0 || !self.soften(epsilon) {
+                break;
             }
+            softenings -= 1;
         }
         self.reverse_round(epsilon);
+    }
+
+    // Lowers at once the prices that reverse steps would otherwise lower ε by ε.
+    //
+    // An empty place with a price must end free. Reverse steps get it there by moving
+    // mentees in, each move lowering a price by about ε; when places outnumber the mentees
+    // who want them, every price has to come down from the opening level (a thousand points
+    // per mentee) to zero, and that takes millions of moves. Instead: the *soft* mentors are
+    // those with an empty priced place, and, repeatedly, every mentor that a holder of a
+    // soft mentor's place may also take. No holder of a place outside that set may take a
+    // soft mentor, so lowering every soft mentor's prices by the same amount keeps every
+    // holder within ε (its own place and its options inside the set move together, options
+    // outside only look worse). A mentee who stayed unmatched must stay within ε too, which
+    // caps the amount; the amount is also at most the lowest soft price, so that no price
+    // goes below zero. When unmatched mentees cap it near ε, they are the ones who should
+    // fill the empty places, which reverse steps do: the search stops there, having cost
+    // little.
+    fn soften(&mut self, epsilon: i64) -> bool {
+        let mentors = self.places.capacity.len();
+        let mut pending: Vec<u32> = Vec::new();
+        let mut empty = 0usize;
+        for mentor in 0..mentors as u32 {
+            let before = empty;
+            for seat in self.places.seats(mentor) {
+                if self.places.holder[seat] == NONE && self.places.price[seat] > 0 {
+                    empty += 1;
+                }
+            }
+            if empty > before {
+                pending.push(mentor);
+            }
+        }
+        if pending.is_empty() {
+            return false;
+        }
+        let mut soft = vec![false; mentors];
+        pending
+            .iter()
+            .for_each(|&mentor| soft[mentor as usize] = true);
+        let floor = SOFTEN_MIN_EPSILONS * epsilon;
+        let few = empty / SOFTEN_EMPTY_PER_WOKEN;
+        let mut lowest = i64::MAX;
+        let mut cap = i64::MAX;
+        // Unmatched mentees next to the set, with how far the prices may fall before they
+        // would want to bid (one entry per candidate, so a mentee may appear twice).
+        let mut unmatched: Vec<(u32, i64)> = Vec::new();
+        let mut reached: Vec<u32> = Vec::new();
+        while let Some(mentor) = pending.pop() {
+            reached.push(mentor);
+            let cheapest = self.places.cheapest[mentor as usize];
+            lowest = lowest.min(cheapest);
+            self.work_left -= self.reverse.range(mentor).len() as i64 + 1;
+            self.for_each_interested(mentor, |mentee, score| {
+                let place = self.mentees.place[mentee as usize];
+                if place < OPTED_OUT {
+                    let held = (place / SEATS as u32) as usize;
+                    if !soft[held] {
+                        soft[held] = true;
+                        pending.push(held as u32);
+                    }
+                } else if place == OPTED_OUT && !self.rules.is_pinned(mentee) {
+                    // Its profit here after the cut must stay at most ε (it has 0 unmatched).
+                    let slack = epsilon - (self.worth(score) - cheapest);
+                    cap = cap.min(slack);
+                    unmatched.push((mentee, slack));
+                }
+            });
+            if cap.min(lowest) <= floor && unmatched.len() > few {
+                return false;
+            }
+        }
+        // Few unmatched mentees stand in the way of a cut that frees many places: they bid
+        // again (each of them can reach an empty place, so the cut is theirs to fill), the
+        // caller runs their bids and may call again. Many of them: they are who the empty
+        // places are for, and the cut stops short of waking any.
+        let mut woken = false;
+        let amount = if unmatched.len() <= few && lowest > floor {
+            for &(mentee, slack) in &unmatched {
+                if slack < lowest && self.mentees.place[mentee as usize] == OPTED_OUT {
+                    self.release(mentee);
+                    woken = true;
+                }
+            }
+            lowest
+        } else {
+            cap.min(lowest)
+        };
+        if amount <= floor || amount == UNPRICED {
+            return woken;
+        }
+        self.forget_look_back();
+        for &mentor in &reached {
+            for seat in self.places.seats(mentor) {
+                self.places.price[seat] -= amount;
+                let holder = self.places.holder[seat];
+                if holder != NONE {
+                    self.mentees.profit[holder as usize] += amount;
+                }
+            }
+            self.places.refresh(mentor);
+        }
+        woken
     }
 
     fn bid(&mut self, mentee: u32, epsilon: i64) {
@@ -672,6 +798,36 @@ impl<'a> OptimalSolver<'a> {
                     .for_each(|&(mentor, score)| visit(mentor, score));
             }
         }
+    }
+
+    // Whether `test(mentor, score)` holds for some allowed candidate of the mentee, in list
+    // order, stopping at the first that does.
+    #[inline]
+    fn any_candidate(&self, mentee: u32, mut test: impl FnMut(u32, u16) -> bool) -> bool {
+        let range = self.instance.range(mentee);
+        let mentors = &self.instance.edge_mentors()[range.clone()];
+        let scores = &self.instance.edge_scores()[range.clone()];
+        let found = if self.rules.forbidden_pairs.is_empty() {
+            mentors
+                .iter()
+                .zip(scores)
+                .any(|(&mentor, &score)| test(mentor, score))
+        } else {
+            mentors
+                .iter()
+                .zip(scores)
+                .enumerate()
+                .any(|(offset, (&mentor, &score))| {
+                    !self.rules.forbidden_edges.contains(range.start + offset)
+                        && test(mentor, score)
+                })
+        };
+        found
+            || self
+                .added
+                .by_mentee
+                .get(&mentee)
+                .is_some_and(|list| list.iter().any(|&(mentor, score)| test(mentor, score)))
     }
 
     // Calls `visit(mentee, score)` for each mentee that may take this mentor, pinned and

@@ -9,10 +9,12 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use crate::cohorts::circles::{self, NewCircle};
 use crate::cohorts::readiness::Requirements;
 use crate::cohorts::store::{self, NewCohort, NewModule, NewRecord};
+use crate::convenings::store::NewConvening;
+use crate::convenings::{self, audience::Audience, schedule, schedule::Repeat, video};
 use crate::demo::DEMO_SIGN_INS;
 use crate::network::demo::roll;
 use crate::network::succession;
-use crate::platform::db::Db;
+use crate::platform::db::{now, Db};
 use crate::{execute, on_db};
 
 /// The curriculum every demo cohort follows, as (title, description, linked resource).
@@ -186,52 +188,151 @@ async fn fill(
     }
     let modules = store::modules(db, cohort_id).await?;
 
-    for (n, &person) in members.iter().enumerate() {
+    let mut progress = Vec::with_capacity(members.len());
+    for &person in members {
         store::enroll(db, cohort_id, person).await?;
-        let (modules_done, convenings, resources, sessions) = match how {
-            Fill::Complete => (modules.len(), 4, 1, 1),
+        let (modules_done, convenings, sessions) = match how {
+            Fill::Complete => (modules.len(), 4, 1),
             Fill::Partial(seed) => (
                 roll(seed, person as u64, modules.len() as u64 + 1) as usize,
                 roll(seed, person as u64 + 1, 5) as usize,
-                roll(seed, person as u64 + 2, 2) as usize,
                 roll(seed, person as u64 + 3, 2) as usize,
             ),
-            Fill::Empty => (0, 0, 0, 0),
+            Fill::Empty => (0, 0, 0),
         };
         for module in modules.iter().take(modules_done) {
             store::set_done(db, module.id, person, true).await?;
         }
-        let notes = [
-            ("convening", convenings, "Coordinator convening"),
-            (
-                "resource",
-                resources,
-                "Published a regional recruiting guide",
-            ),
-            (
-                "session",
-                sessions,
-                "Co-facilitated the new mentors' orientation",
-            ),
-        ];
-        for (kind, count, note) in notes {
-            for k in 0..count {
-                let record = NewRecord {
-                    person_id: person,
-                    kind,
-                    occurred_on: shift(today, first_due + 30 * k as i64 + n as i64 % 7),
-                    note: note.to_owned(),
-                };
-                store::add_record(db, cohort_id, &record, lead).await?;
+        progress.push((person, convenings, sessions));
+    }
+    match how {
+        // The graduated cohort trained before this network used Carrel: its credit was
+        // given by hand, each with its reason.
+        Fill::Complete => {
+            for &(person, convenings, sessions) in &progress {
+                give_credit(db, cohort_id, person, convenings, sessions, today, lead).await?;
+                store::graduate(db, cohort_id, person, lead, None).await?;
             }
+            backdate_graduations(db, cohort_id).await?;
         }
-        if let Fill::Complete = how {
-            store::graduate(db, cohort_id, person, lead, None).await?;
+        Fill::Partial(_) => {
+            backdate_enrollments(db, cohort_id).await?;
+            hold_cohort_meetings(db, cohort_id, lead, &progress, today).await?;
+        }
+        Fill::Empty => {}
+    }
+    Ok(())
+}
+
+/// Credit given by hand for work done before the network used Carrel.
+async fn give_credit(
+    db: &Db,
+    cohort_id: i64,
+    person: i64,
+    convenings: usize,
+    sessions: usize,
+    today: NaiveDate,
+    lead: i64,
+) -> Result<(), sqlx::Error> {
+    let credits = [
+        ("convening", convenings, "Network call held before Carrel"),
+        (
+            "resource",
+            1,
+            "Regional recruiting guide, published before Carrel",
+        ),
+        (
+            "session",
+            sessions,
+            "Co-facilitated an orientation before Carrel",
+        ),
+    ];
+    for (kind, count, note) in credits {
+        for k in 0..count {
+            let record = NewRecord {
+                person_id: person,
+                kind,
+                occurred_on: shift(today, -480 + 30 * k as i64),
+                note: note.to_owned(),
+            };
+            store::add_record(db, cohort_id, &record, lead).await?;
         }
     }
-    if let Fill::Complete = how {
-        backdate_graduations(db, cohort_id).await?;
+    Ok(())
+}
+
+/// The cohort's own monthly calls so far, led by its lead: each member attended their
+/// share of them, and those who co-facilitated co-hosted one, so readiness comes from
+/// the records as it would in a real network.
+async fn hold_cohort_meetings(
+    db: &Db,
+    cohort_id: i64,
+    lead: i64,
+    progress: &[(i64, usize, usize)],
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let zone = chrono_tz::America::New_York;
+    let first = shift(today, -95);
+    let (three, four) = (at(15), at(16));
+    let slots = schedule::plan_slots(zone, first, three, four, Repeat::MonthlyByWeekday, 4);
+    let ids = convenings::store::create(
+        db,
+        &NewConvening {
+            audience: Audience::Cohort(cohort_id),
+            title: "Cohort call",
+            agenda: "1. Round of regions\n2. This month's module\n3. Questions for the lead",
+            host_id: lead,
+            time_zone: zone.name(),
+            video_url: &video::new_jitsi_room("https://meet.jit.si"),
+            repeat: Repeat::MonthlyByWeekday,
+            slots: &slots,
+        },
+    )
+    .await?;
+    let held: Vec<i64> = ids
+        .iter()
+        .zip(&slots)
+        .filter(|(_, slot)| slot.starts_at < now())
+        .map(|(id, _)| *id)
+        .collect();
+    for (index, id) in held.iter().enumerate() {
+        let present: Vec<i64> = progress
+            .iter()
+            .filter(|(_, attended, _)| *attended > index)
+            .map(|(person, _, _)| *person)
+            .collect();
+        convenings::store::record_attendance(db, *id, &present, lead).await?;
+        let cohosts: Vec<i64> = progress
+            .iter()
+            .enumerate()
+            .filter(|(n, (_, _, sessions))| *sessions > 0 && n % held.len().max(1) == index)
+            .map(|(_, (person, _, _))| *person)
+            .collect();
+        convenings::store::set_cohosts(db, &[*id], &cohosts).await?;
     }
+    Ok(())
+}
+
+fn at(hour: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN)
+}
+
+/// Members of a running cohort enrolled on its first day, not when the demo was built, so
+/// the meetings since count toward their readiness.
+async fn backdate_enrollments(db: &Db, cohort_id: i64) -> Result<(), sqlx::Error> {
+    let (starts_on,): (NaiveDate,) = on_db!(db, |pool| {
+        sqlx::query_as("SELECT starts_on FROM cohorts WHERE id = $1")
+            .bind(cohort_id)
+            .fetch_one(pool)
+            .await
+    })?;
+    let at: DateTime<Utc> = starts_on.and_time(NaiveTime::MIN).and_utc();
+    execute!(
+        db,
+        sqlx::query("UPDATE cohort_members SET enrolled_at = $1 WHERE cohort_id = $2")
+            .bind(at)
+            .bind(cohort_id)
+    )?;
     Ok(())
 }
 

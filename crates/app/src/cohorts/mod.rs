@@ -2,9 +2,10 @@
 //! guides lead mentor circles.
 //!
 //! A cohort has a curriculum of [`store::Module`]s and collaboration requirements; each
-//! member's readiness is computed by [`readiness::assess`] from their records. Attendance,
-//! contributions and co-facilitation are logged on the cohort page by its lead or an admin
-//! until convenings and the resource library record them. A graduate gets a certificate and
+//! member's readiness is computed by [`readiness::assess`] from the records themselves
+//! ([`store::earned`]): convenings of the network and the cohort attended while enrolled,
+//! resources published in the library, convenings hosted or co-hosted. Credit for work
+//! outside Carrel may be given by hand, with its reason. A graduate gets a certificate and
 //! the `guide` grant, and may start [`circles`].
 
 pub mod circle_pages;

@@ -177,7 +177,9 @@ async fn load(
     let modules = store::modules(&state.db, cohort_id).await?;
     let completions = store::completions(&state.db, cohort_id).await?;
     let records = store::records(&state.db, cohort_id).await?;
-    let progress = store::progress_by_member(&members, modules.len(), &completions, &records);
+    let earned = store::earned(&state.db, cohort_id, &members).await?;
+    let progress =
+        store::progress_by_member(&members, modules.len(), &completions, &earned, &records);
     let requirements = cohort.requirements();
     let rows = members
         .into_iter()
@@ -377,7 +379,8 @@ pub async fn mark_module(
     Ok(back_to(id))
 }
 
-/// Logs a member's attendance, contribution or co-facilitation.
+/// Gives a member credit by hand, with its reason, for attendance, a contribution or
+/// co-facilitation the records of convenings and the library cannot show.
 pub async fn add_record(
     State(state): State<AppState>,
     page: Page,

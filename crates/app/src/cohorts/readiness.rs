@@ -1,8 +1,8 @@
 //! Readiness to graduate: a plain function of a coordinator's records against their
 //! cohort's requirements.
 //!
-//! The inputs are plain numbers so that, when convenings and the resource library record
-//! attendance and publications themselves, they can feed the same function.
+//! The inputs are plain numbers, read from convenings and the resource library by
+//! [`crate::cohorts::store::earned`], plus any credit given by hand with a reason.
 
 /// What a cohort asks of each coordinator besides its modules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use crate::cohorts::readiness::{Progress, Requirements};
 use crate::network::terms::parse_date;
 use crate::platform::db::{is_unique_violation, now, Db};
 use crate::platform::web::forms::{self, FieldErrors};
+use crate::resources;
 use crate::{execute, on_db};
 
 /// A cohort.
@@ -491,11 +492,18 @@ pub async fn completions(db: &Db, cohort_id: i64) -> Result<Vec<(i64, i64)>, sql
     })
 }
 
-/// The kinds of collaboration a cohort records.
+/// The kinds of credit a cohort's lead may give by hand, each with its reason, for work the
+/// records of convenings and the library cannot show.
 pub const RECORD_KINDS: [(&str, &str); 3] = [
-    ("convening", "Attended a coordinator convening"),
-    ("resource", "Contributed a published resource"),
-    ("session", "Co-facilitated a session"),
+    (
+        "convening",
+        "Attended a coordinator convening outside Carrel",
+    ),
+    (
+        "resource",
+        "Contributed a resource published outside Carrel's library",
+    ),
+    ("session", "Co-facilitated a session outside Carrel"),
 ];
 
 /// A logged piece of collaboration.
@@ -629,29 +637,98 @@ pub async fn add_record(
     Ok(())
 }
 
-/// Each member's progress, from the cohort's modules, completions and records.
+/// What the convenings and the resource library show a member did while enrolled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Earned {
+    /// Convenings of the coordinator network or of this cohort attended, as the host marked.
+    pub convenings: i64,
+    /// Resources authored and published in the library.
+    pub resources: i64,
+    /// Convenings hosted or co-hosted that have taken place.
+    pub sessions: i64,
+}
+
+/// A meeting counts toward a member's readiness when it was not cancelled and took place
+/// while they were enrolled: from enrollment until graduation, if they graduated.
+const WHILE_ENROLLED: &str = "c.status = 'scheduled' AND c.starts_at >= m.enrolled_at \
+     AND (m.graduated_at IS NULL OR c.starts_at <= m.graduated_at)";
+
+/// What each member of a cohort earned from the records, by person id.
+///
+/// Attendance counts only convenings of the coordinator network and of this cohort: those
+/// are the ones the cohort's requirement is about. Co-facilitation counts any audience, for
+/// a member who hosted a region's or a circle's meeting facilitated it all the same, and
+/// only once the meeting has started. Publications come from the library's own count.
+pub async fn earned(
+    db: &Db,
+    cohort_id: i64,
+    members: &[Member],
+) -> Result<HashMap<i64, Earned>, sqlx::Error> {
+    let attended_sql = format!(
+        "SELECT m.person_id, COUNT(*) FROM cohort_members m \
+         JOIN convening_attendance a ON a.person_id = m.person_id \
+         JOIN convenings c ON c.id = a.convening_id WHERE m.cohort_id = $1 AND {WHILE_ENROLLED} \
+         AND (c.audience_kind = 'network' OR (c.audience_kind = 'cohort' AND c.audience_id = $1)) \
+         GROUP BY m.person_id"
+    );
+    let facilitated_sql = format!(
+        "SELECT m.person_id, COUNT(*) FROM cohort_members m JOIN convenings c \
+         ON c.host_id = m.person_id OR c.id IN (SELECT h.convening_id FROM convening_cohosts h \
+         WHERE h.person_id = m.person_id) \
+         WHERE m.cohort_id = $1 AND {WHILE_ENROLLED} AND c.starts_at <= $2 GROUP BY m.person_id"
+    );
+    let attended: Vec<(i64, i64)> = on_db!(db, |pool| sqlx::query_as(&attended_sql)
+        .bind(cohort_id)
+        .fetch_all(pool)
+        .await)?;
+    let facilitated: Vec<(i64, i64)> = on_db!(db, |pool| sqlx::query_as(&facilitated_sql)
+        .bind(cohort_id)
+        .bind(now())
+        .fetch_all(pool)
+        .await)?;
+
+    let mut earned: HashMap<i64, Earned> = HashMap::new();
+    for (person_id, count) in attended {
+        earned.entry(person_id).or_default().convenings = count;
+    }
+    for (person_id, count) in facilitated {
+        earned.entry(person_id).or_default().sessions = count;
+    }
+    // A cohort is tens of people, and the library keeps its rule for "published" in one
+    // place, so each member is asked for on their own.
+    for member in members {
+        let published = resources::published_by(db, member.person_id).await?;
+        earned.entry(member.person_id).or_default().resources = published;
+    }
+    Ok(earned)
+}
+
+/// Each member's progress: the cohort's modules they finished, what the records show they
+/// earned, and any credit given by hand (each with its reason).
 pub fn progress_by_member(
     members: &[Member],
     module_count: usize,
     completions: &[(i64, i64)],
-    records: &[Record],
+    earned: &HashMap<i64, Earned>,
+    credits: &[Record],
 ) -> HashMap<i64, Progress> {
     members
         .iter()
         .map(|member| {
             let id = member.person_id;
-            let count = |kind: &str| {
-                records
+            let credited = |kind: &str| {
+                credits
                     .iter()
                     .filter(|r| r.person_id == id && r.kind == kind)
                     .count() as i64
             };
+            let from_records = earned.get(&id).copied().unwrap_or_default();
             let progress = Progress {
                 modules_total: module_count as i64,
                 modules_done: completions.iter().filter(|(_, p)| *p == id).count() as i64,
-                convenings: count("convening"),
-                resources: count("resource"),
-                sessions: count("session"),
+                convenings: from_records.convenings + credited("convening"),
+                resources: from_records.resources + credited("resource"),
+                sessions: from_records.sessions + credited("session"),
             };
             (id, progress)
         })

@@ -66,18 +66,26 @@ pub fn invitation(about: &About<'_>, meetings: &[Meeting], zone: Tz) -> Email {
     }
 }
 
-/// Tells a member that a meeting changed.
-pub fn changed(about: &About<'_>, meeting: &Meeting, zone: Tz) -> Email {
+/// Tells a member that meetings changed: one, or several of a series changed together.
+pub fn changed(about: &About<'_>, meetings: &[Meeting], zone: Tz) -> Email {
+    let (what, now_meets) = if meetings.len() == 1 {
+        ("a convening", "It now meets:".to_owned())
+    } else {
+        (
+            "meetings of a convening",
+            format!("These {} meetings now meet:", meetings.len()),
+        )
+    };
     Email {
         subject: format!("Changed: {}", about.title),
         body: format!(
-            "Hello,\n\n{host} changed a convening of {audience}: {title}. It now meets:\n\n\
+            "Hello,\n\n{host} changed {what} of {audience}: {title}. {now_meets}\n\n\
              {lines}\nJoin by video: {video}\n\n\
-             Download the updated invitation to change it in your calendar too.\n",
+             Download the updated invitations to change them in your calendar too.\n",
             host = about.host,
             audience = about.audience,
             title = about.title,
-            lines = meeting_lines(about.base_url, std::slice::from_ref(meeting), zone),
+            lines = meeting_lines(about.base_url, meetings, zone),
             video = about.video_url,
         ),
     }

@@ -11,6 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
+use crate::convenings::audience;
 use crate::convenings::ical::{self, Event, Method};
 use crate::convenings::store::{self, Convening, Window};
 use crate::convenings::AudienceNames;
@@ -89,7 +90,8 @@ pub async fn invitation(
         .await?
         .ok_or(AppError::NotFound)?;
     let audience = convening.audience().ok_or(AppError::NotFound)?;
-    if !policy::may_see_convening(&viewer, audience) {
+    let groups = audience::groups_of(&state.db, viewer.person_id).await?;
+    if !policy::may_see_convening(&viewer, &groups, audience) {
         return Err(AppError::NotFound);
     }
 
@@ -195,8 +197,9 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
         return Err(AppError::NotFound);
     };
 
+    let groups = audience::groups_of(&state.db, owner.person_id).await?;
     let window = Window {
-        audiences: policy::own_audiences(&owner),
+        audiences: policy::own_audiences(&owner, &groups),
         from: Some(now() - chrono::Duration::days(FEED_PAST_DAYS)),
         until: None,
         newest_first: false,

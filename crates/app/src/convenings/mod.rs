@@ -1,5 +1,5 @@
-//! Convenings: online meetings of the coordinator network or a region, with invitations,
-//! RSVPs, attendance, minutes, action items and private calendar feeds.
+//! Convenings: online meetings of the coordinator network, a region, a cohort or a circle,
+//! with invitations, RSVPs, attendance, minutes, action items and private calendar feeds.
 //!
 //! The rooms of this feature: [`audience`] (who a convening is for), [`schedule`] (times,
 //! repeats, time zones), [`video`] (meeting links), [`ical`] (the iCalendar writer),
@@ -20,6 +20,7 @@ pub mod schedule;
 pub mod store;
 pub mod video;
 
+use crate::cohorts;
 use crate::convenings::audience::Audience;
 use crate::network;
 use crate::platform::db::Db;
@@ -66,35 +67,77 @@ pub async fn attendance_count(db: &Db, person_id: i64) -> Result<i64, sqlx::Erro
     store::attendance_count(db, person_id).await
 }
 
-/// Region names, loaded once per page, to name audiences in words.
+/// The names of regions, cohorts and circles, loaded once per page, to name audiences in
+/// words.
 pub struct AudienceNames {
     regions: Vec<(i64, String)>,
+    cohorts: Vec<(i64, String)>,
+    circles: Vec<(i64, String)>,
+}
+
+fn name_in(names: &[(i64, String)], id: i64) -> Option<&str> {
+    names
+        .iter()
+        .find(|(n, _)| *n == id)
+        .map(|(_, name)| name.as_str())
 }
 
 impl AudienceNames {
-    /// Loads the region names.
+    /// Loads the names.
     pub async fn load(db: &Db) -> Result<Self, sqlx::Error> {
         let regions = network::list_regions(db)
             .await?
             .into_iter()
             .map(|r| (r.id, r.name))
             .collect();
-        Ok(AudienceNames { regions })
+        let cohorts = cohorts::cohorts(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        let circles = cohorts::all_circles(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        Ok(AudienceNames {
+            regions,
+            cohorts,
+            circles,
+        })
     }
 
     /// The region's name.
     pub fn region(&self, id: i64) -> &str {
-        self.regions
-            .iter()
-            .find(|(r, _)| *r == id)
-            .map_or("an unknown region", |(_, name)| name.as_str())
+        name_in(&self.regions, id).unwrap_or("an unknown region")
     }
 
-    /// An audience in words: "the coordinator network", "New York".
+    /// Every audience there is: the network, then each region, cohort and circle.
+    pub fn every(&self) -> Vec<Audience> {
+        let regions = self.regions.iter().map(|(id, _)| Audience::Region(*id));
+        let cohorts = self.cohorts.iter().map(|(id, _)| Audience::Cohort(*id));
+        let circles = self.circles.iter().map(|(id, _)| Audience::Circle(*id));
+        std::iter::once(Audience::Network)
+            .chain(regions)
+            .chain(cohorts)
+            .chain(circles)
+            .collect()
+    }
+
+    /// An audience in words: "the coordinator network", "members of New York", "the
+    /// Spring 2027 cohort".
     pub fn label(&self, audience: Option<Audience>) -> String {
         match audience {
             Some(Audience::Network) => "the coordinator network".to_owned(),
             Some(Audience::Region(id)) => format!("members of {}", self.region(id)),
+            Some(Audience::Cohort(id)) => format!(
+                "the cohort {}",
+                name_in(&self.cohorts, id).unwrap_or("(removed)")
+            ),
+            Some(Audience::Circle(id)) => format!(
+                "the circle {}",
+                name_in(&self.circles, id).unwrap_or("(removed)")
+            ),
             None => "an audience this version of Carrel does not know".to_owned(),
         }
     }

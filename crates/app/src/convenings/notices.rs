@@ -44,19 +44,29 @@ fn meeting(convening: &Convening) -> Meeting {
 }
 
 /// Emails each member of the audience its own words, with times in the member's zone.
+///
+/// The messages are written first and queued together in one batched insert: an audience
+/// of the whole network is hundreds of people, and one round trip each would hold the
+/// request that planned the meeting for seconds.
 async fn send_each(
     db: &Db,
     members: &[Member],
     skip: &[i64],
     write: impl Fn(&Member) -> Email,
 ) -> Result<usize, sqlx::Error> {
-    let mut sent = 0;
-    for member in members.iter().filter(|m| !skip.contains(&m.id)) {
-        let email = write(member);
-        mail::enqueue(db, &member.email, &email.subject, &email.body).await?;
-        sent += 1;
-    }
-    Ok(sent)
+    let messages: Vec<mail::Outgoing> = members
+        .iter()
+        .filter(|m| !skip.contains(&m.id))
+        .map(|member| {
+            let email = write(member);
+            mail::Outgoing {
+                to: member.email.clone(),
+                subject: email.subject,
+                body: email.body,
+            }
+        })
+        .collect();
+    mail::enqueue_many(db, &messages).await
 }
 
 /// Invites the audience to newly planned meetings (all meetings of one plan); returns how
@@ -92,6 +102,40 @@ pub async fn invite(state: &AppState, meetings: &[Convening]) -> Result<usize, s
     Ok(sent)
 }
 
+/// Tells the audience that some meetings of one convening changed (one meeting, or several
+/// of a series changed together), in one email each listing them all.
+pub async fn tell_changed(state: &AppState, meetings: &[Convening]) -> Result<usize, sqlx::Error> {
+    let Some(first) = meetings.first() else {
+        return Ok(0);
+    };
+    let Some(audience) = first.audience() else {
+        return Ok(0);
+    };
+    let names = AudienceNames::load(&state.db).await?;
+    let label = names.label(Some(audience));
+    let about = About {
+        base_url: &state.config.base_url,
+        title: &first.title,
+        host: &first.host_name,
+        audience: &label,
+        video_url: &first.video_url,
+    };
+    let list: Vec<Meeting> = meetings.iter().map(meeting).collect();
+
+    let members = audience::members(&state.db, audience).await?;
+    let sent = send_each(&state.db, &members, &[], |member| {
+        emails::changed(&about, &list, zone_or_default(&member.time_zone))
+    })
+    .await?;
+    tracing::info!(
+        convening.id = first.id,
+        meetings = meetings.len(),
+        recipients = sent,
+        "convening changes queued"
+    );
+    Ok(sent)
+}
+
 /// Tells the audience about one meeting; people who said they will not come are spared
 /// reminders.
 pub async fn tell(
@@ -121,7 +165,7 @@ pub async fn tell(
     let sent = send_each(&state.db, &members, &skip, |member| {
         let zone = zone_or_default(&member.time_zone);
         match notice {
-            Notice::Changed => emails::changed(&about, &this, zone),
+            Notice::Changed => emails::changed(&about, std::slice::from_ref(&this), zone),
             Notice::Cancelled => emails::cancelled(&about, &this, zone),
             Notice::Reminder => emails::reminder(&about, &this, zone),
         }

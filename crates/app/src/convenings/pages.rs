@@ -8,12 +8,11 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use crate::convenings::audience::Audience;
+use crate::convenings::audience::{self, Audience, Groups};
 use crate::convenings::schedule::{self, zone_or_default, Repeat};
 use crate::convenings::store::{self, ActionItem, Convening, ItemStatus, Participant, Rsvp};
 use crate::convenings::video::AllowedHosts;
 use crate::convenings::AudienceNames;
-use crate::network;
 use crate::platform::auth::policy;
 use crate::platform::auth::viewer::Viewer;
 use crate::platform::db::now;
@@ -35,7 +34,8 @@ pub async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Co
         .await?
         .ok_or(AppError::NotFound)?;
     let audience = convening.audience().ok_or(AppError::NotFound)?;
-    if !policy::may_see_convening(viewer, audience) {
+    let groups = audience::groups_of(&state.db, viewer.person_id).await?;
+    if !policy::may_see_convening(viewer, &groups, audience) {
         return Err(AppError::NotFound);
     }
     Ok(convening)
@@ -45,15 +45,13 @@ pub async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<Co
 async fn searchable_audiences(
     state: &AppState,
     viewer: &Viewer,
+    groups: &Groups,
 ) -> AppResult<Vec<(Audience, String)>> {
     let names = AudienceNames::load(&state.db).await?;
     let audiences = if viewer.is_admin() {
-        let regions = network::list_regions(&state.db).await?;
-        std::iter::once(Audience::Network)
-            .chain(regions.iter().map(|r| Audience::Region(r.id)))
-            .collect()
+        names.every()
     } else {
-        policy::own_audiences(viewer)
+        policy::own_audiences(viewer, groups)
     };
     Ok(audiences
         .into_iter()
@@ -177,13 +175,14 @@ pub async fn list(
     Query(filters): Query<ListFilters>,
 ) -> AppResult<Response> {
     let zone = viewer_zone(&state, &viewer).await?;
-    let audiences = searchable_audiences(&state, &viewer).await?;
+    let groups = audience::groups_of(&state.db, viewer.person_id).await?;
+    let audiences = searchable_audiences(&state, &viewer, &groups).await?;
 
     let mut errors = FieldErrors::new();
     let chosen = match filters.audience.as_str() {
-        "" => Some(policy::own_audiences(&viewer)),
+        "" => Some(policy::own_audiences(&viewer, &groups)),
         value => Audience::parse_form_value(value)
-            .filter(|a| policy::may_see_convening(&viewer, *a))
+            .filter(|a| policy::may_see_convening(&viewer, &groups, *a))
             .map(|a| vec![a]),
     };
     if chosen.is_none() {
@@ -210,7 +209,7 @@ pub async fn list(
             audiences,
             rows: Vec::new(),
             zone: zone.name().to_owned(),
-            may_plan: policy::may_plan_any_convening(&viewer),
+            may_plan: policy::may_plan_any_convening(&viewer, &groups),
             errors,
         });
     };
@@ -224,7 +223,7 @@ pub async fn list(
         audiences,
         rows,
         zone: zone.name().to_owned(),
-        may_plan: policy::may_plan_any_convening(&viewer),
+        may_plan: policy::may_plan_any_convening(&viewer, &groups),
         errors,
     })
 }
@@ -286,8 +285,9 @@ pub async fn month(
         .ok_or(AppError::BadRequest("month must look like 2027-02"))?;
     let following = next_month(first);
 
+    let groups = audience::groups_of(&state.db, viewer.person_id).await?;
     let window = store::Window {
-        audiences: policy::own_audiences(&viewer),
+        audiences: policy::own_audiences(&viewer, &groups),
         from: Some(start_of_day(first, zone)),
         until: Some(start_of_day(following, zone)),
         newest_first: false,
@@ -410,6 +410,8 @@ pub(crate) struct ShowPage {
     owners: Vec<(i64, String)>,
     entered: Entered,
     started: bool,
+    /// The co-hosts' names.
+    cohosts: Vec<String>,
 }
 
 impl ShowPage {
@@ -473,6 +475,11 @@ pub(crate) async fn show_page(
     let count = |r: Rsvp| participants.iter().filter(|p| p.answer == r.code()).count();
     let counts = Rsvp::ALL.map(|r| (r.label(), count(r)));
     let attended = participants.iter().filter(|p| p.attended).count();
+    let cohosts = store::cohosts(&state.db, convening.id)
+        .await?
+        .into_iter()
+        .map(|(_, name, _)| name)
+        .collect();
     let items = store::action_items(&state.db, convening.id)
         .await?
         .into_iter()
@@ -509,6 +516,7 @@ pub(crate) async fn show_page(
         owners,
         entered,
         started: convening.starts_at <= now(),
+        cohosts,
         convening,
     })
 }

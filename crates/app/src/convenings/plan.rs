@@ -8,10 +8,12 @@ use axum::Form;
 use chrono::Utc;
 use serde::Deserialize;
 
-use crate::convenings::audience::Audience;
+use crate::convenings::audience::{self, Audience, Groups};
 use crate::convenings::notices::{self, Notice};
 use crate::convenings::pages::{viewer_zone, visible};
-use crate::convenings::schedule::{self, Repeat, Times, TimesInput, MAX_MEETINGS};
+use crate::convenings::schedule::{
+    self, zone_or_default, Repeat, Scope, Slot, Times, TimesInput, MAX_MEETINGS,
+};
 use crate::convenings::store::{self, Changes, Convening, NewConvening};
 use crate::convenings::video::{self, AllowedHosts};
 use crate::convenings::AudienceNames;
@@ -55,6 +57,10 @@ pub struct ConveningForm {
     pub meetings: String,
     /// A pasted video link, or empty for a generated Jitsi room.
     pub video_url: String,
+    /// The email address of a member of the audience who co-hosts, or empty.
+    pub cohost_email: String,
+    /// Which meetings of a series a change applies to (edits only).
+    pub scope: String,
 }
 
 impl ConveningForm {
@@ -82,6 +88,8 @@ impl ConveningForm {
             repeat: Repeat::Never.code().to_owned(),
             meetings: "1".to_owned(),
             video_url: convening.video_url.clone(),
+            cohost_email: String::new(),
+            scope: Scope::This.code().to_owned(),
         }
     }
 }
@@ -146,6 +154,40 @@ fn check_repeat(errors: &mut FieldErrors, form: &ConveningForm) -> (Repeat, u32)
     }
 }
 
+/// The co-host named on the form: a member of the audience other than the host, or nobody.
+async fn check_cohost(
+    state: &AppState,
+    errors: &mut FieldErrors,
+    form: &ConveningForm,
+    audience: Audience,
+    host_id: i64,
+) -> AppResult<Vec<i64>> {
+    if form.cohost_email.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let email = forms::email(errors, "cohost_email", &form.cohost_email);
+    if email.is_empty() {
+        return Ok(Vec::new());
+    }
+    match audience::member_by_email(&state.db, audience, &email).await? {
+        Some(member) if member.id == host_id => {
+            errors.add(
+                "cohost_email",
+                "The host cannot co-host too: name someone else.",
+            );
+            Ok(Vec::new())
+        }
+        Some(member) => Ok(vec![member.id]),
+        None => {
+            errors.add(
+                "cohost_email",
+                "No member of this convening's audience has that email address.",
+            );
+            Ok(Vec::new())
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "convenings/form.html")]
 struct FormPage {
@@ -163,16 +205,27 @@ impl FormPage {
     fn repeats(&self) -> [Repeat; 4] {
         Repeat::ALL
     }
+
+    fn scopes(&self) -> [Scope; 3] {
+        Scope::ALL
+    }
+
+    fn in_series(&self) -> bool {
+        self.editing.as_ref().is_some_and(|c| c.series_id.is_some())
+    }
 }
 
 /// The audiences a viewer may plan for, with their names.
-async fn plannable(state: &AppState, viewer: &Viewer) -> AppResult<Vec<(Audience, String)>> {
+async fn plannable(
+    state: &AppState,
+    viewer: &Viewer,
+    groups: &Groups,
+) -> AppResult<Vec<(Audience, String)>> {
     let names = AudienceNames::load(&state.db).await?;
-    let regions = network::list_regions(&state.db).await?;
-    let candidates =
-        std::iter::once(Audience::Network).chain(regions.iter().map(|r| Audience::Region(r.id)));
-    Ok(candidates
-        .filter(|a| policy::may_plan_convening(viewer, *a))
+    Ok(names
+        .every()
+        .into_iter()
+        .filter(|a| policy::may_plan_convening(viewer, groups, *a))
         .map(|a| (a, names.label(Some(a))))
         .collect())
 }
@@ -189,7 +242,8 @@ async fn zones(state: &AppState, current: &str) -> AppResult<Vec<String>> {
 
 /// The form to plan a convening, in the viewer's zone.
 pub async fn new(State(state): State<AppState>, page: Page, viewer: Viewer) -> AppResult<Response> {
-    if !policy::may_plan_any_convening(&viewer) {
+    let groups = audience::groups_of(&state.db, viewer.person_id).await?;
+    if !policy::may_plan_any_convening(&viewer, &groups) {
         return Err(AppError::Forbidden);
     }
     let zone = viewer_zone(&state, &viewer).await?;
@@ -203,7 +257,7 @@ pub async fn new(State(state): State<AppState>, page: Page, viewer: Viewer) -> A
     };
     render(&FormPage {
         page,
-        audiences: plannable(&state, &viewer).await?,
+        audiences: plannable(&state, &viewer, &groups).await?,
         zones: zones(&state, &form.time_zone).await?,
         form,
         errors: FieldErrors::new(),
@@ -218,10 +272,11 @@ pub async fn create(
     viewer: Viewer,
     Form(form): Form<ConveningForm>,
 ) -> AppResult<Response> {
-    if !policy::may_plan_any_convening(&viewer) {
+    let groups = audience::groups_of(&state.db, viewer.person_id).await?;
+    if !policy::may_plan_any_convening(&viewer, &groups) {
         return Err(AppError::Forbidden);
     }
-    let audiences = plannable(&state, &viewer).await?;
+    let audiences = plannable(&state, &viewer, &groups).await?;
     let hosts = AllowedHosts::new(&state.config.jitsi_url, &state.config.video_hosts);
 
     let mut errors = FieldErrors::new();
@@ -238,6 +293,12 @@ pub async fn create(
         Some(now()),
     );
     let (repeat, count) = check_repeat(&mut errors, &form);
+    let cohosts = match audience {
+        Some(audience) => {
+            check_cohost(&state, &mut errors, &form, audience, viewer.person_id).await?
+        }
+        None => Vec::new(),
+    };
     let (Some(audience), Some(checked)) = (audience, checked.filter(|_| errors.is_empty())) else {
         tracing::debug!(problems = errors.all().len(), "convening plan refused");
         return render_invalid(&FormPage {
@@ -272,10 +333,9 @@ pub async fn create(
         "convening planned"
     );
 
-    let mut meetings = Vec::with_capacity(ids.len());
-    for id in &ids {
-        meetings.extend(store::find(&state.db, *id).await?);
-    }
+    store::set_cohosts(&state.db, &ids, &cohosts).await?;
+
+    let meetings = store::find_many(&state.db, &ids).await?;
     notices::invite(&state, &meetings).await?;
     Ok(redirect_with(
         &format!("/convenings/{}", ids[0]),
@@ -301,7 +361,11 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let convening = run_by(&state, &viewer, id).await?;
-    let form = ConveningForm::of(&convening);
+    let mut form = ConveningForm::of(&convening);
+    let cohosts = store::cohosts(&state.db, id).await?;
+    if let Some((_, _, email)) = cohosts.first() {
+        form.cohost_email = email.clone();
+    }
     render(&FormPage {
         page,
         zones: zones(&state, &form.time_zone).await?,
@@ -312,7 +376,8 @@ pub async fn edit(
     })
 }
 
-/// Changes one meeting, raises its SEQUENCE and tells the audience.
+/// Changes one meeting, or with it the following ones or its whole series, raises each
+/// changed meeting's SEQUENCE and tells the audience once.
 pub async fn update(
     State(state): State<AppState>,
     page: Page,
@@ -327,6 +392,7 @@ pub async fn update(
         ));
     }
     let hosts = AllowedHosts::new(&state.config.jitsi_url, &state.config.video_hosts);
+    let audience = convening.audience().ok_or(AppError::NotFound)?;
 
     // Fixing a typo in a past meeting is fine; moving a meeting into the past is not.
     let mut errors = FieldErrors::new();
@@ -340,7 +406,19 @@ pub async fn update(
         &state.config.jitsi_url,
         earliest,
     );
-    let Some(checked) = checked else {
+    let scope =
+        Scope::parse(&form.scope).filter(|s| *s == Scope::This || convening.series_id.is_some());
+    if scope.is_none() {
+        errors.add("scope", "Choose which meetings the change applies to.");
+    }
+    let cohosts = check_cohost(&state, &mut errors, &form, audience, convening.host_id).await?;
+    let targets = match (&checked, scope) {
+        (Some(checked), Some(scope)) => {
+            affected(&state, &convening, scope, &checked.times, &mut errors).await?
+        }
+        _ => Vec::new(),
+    };
+    let Some(checked) = checked.filter(|_| errors.is_empty()) else {
         tracing::debug!(problems = errors.all().len(), "convening change refused");
         return render_invalid(&FormPage {
             page,
@@ -352,19 +430,75 @@ pub async fn update(
         });
     };
 
-    let changes = Changes {
-        title: &checked.title,
-        agenda: &checked.agenda,
-        time_zone: checked.times.zone.name(),
-        slot: checked.times.slot(),
-        video_url: &checked.video_url,
-    };
-    store::update(&state.db, id, &changes).await?;
-    tracing::info!(convening.id = id, moved, "convening changed");
-    if let Some(changed) = store::find(&state.db, id).await? {
-        notices::tell(&state, &changed, Notice::Changed).await?;
-    }
+    let changes: Vec<(i64, Changes)> = targets
+        .iter()
+        .map(|(meeting_id, slot)| {
+            let change = Changes {
+                title: &checked.title,
+                agenda: &checked.agenda,
+                time_zone: checked.times.zone.name(),
+                slot: *slot,
+                video_url: &checked.video_url,
+            };
+            (*meeting_id, change)
+        })
+        .collect();
+    store::update(&state.db, &changes).await?;
+    let ids: Vec<i64> = targets.iter().map(|(meeting_id, _)| *meeting_id).collect();
+    store::set_cohosts(&state.db, &ids, &cohosts).await?;
+    tracing::info!(
+        convening.id = id,
+        meetings = ids.len(),
+        moved,
+        "convening changed"
+    );
+
+    let changed = store::find_many(&state.db, &ids).await?;
+    notices::tell_changed(&state, &changed).await?;
     Ok(redirect_with(&format!("/convenings/{id}"), Flash::Saved))
+}
+
+/// The meetings a change applies to, each with its new times; a meeting the change would
+/// move into the past is refused at the date field.
+///
+/// Cancelled meetings stay as they are. In the whole-series scope, meetings that already
+/// started keep their times (they took place when they did) and take only the new title,
+/// agenda and link.
+async fn affected(
+    state: &AppState,
+    edited: &Convening,
+    scope: Scope,
+    times: &Times,
+    errors: &mut FieldErrors,
+) -> AppResult<Vec<(i64, Slot)>> {
+    let series = match (scope, edited.series_id) {
+        (Scope::This, _) | (_, None) => return Ok(vec![(edited.id, times.slot())]),
+        (_, Some(series_id)) => store::series(&state.db, series_id).await?,
+    };
+    let at = now();
+    let edited_zone = zone_or_default(&edited.time_zone);
+    let mut targets = Vec::new();
+    for meeting in series.iter().filter(|m| !m.is_cancelled()) {
+        let slot = if meeting.id == edited.id {
+            times.slot()
+        } else if scope == Scope::Following && meeting.series_position < edited.series_position {
+            continue;
+        } else if meeting.starts_at <= at {
+            meeting.slot()
+        } else {
+            let zone = zone_or_default(&meeting.time_zone);
+            schedule::shifted_slot(meeting.slot(), zone, edited.slot(), edited_zone, times)
+        };
+        if slot != meeting.slot() && slot.starts_at < at {
+            errors.add(
+                "date",
+                "That would move a meeting of the series into the past. Choose a later date.",
+            );
+            return Ok(Vec::new());
+        }
+        targets.push((meeting.id, slot));
+    }
+    Ok(targets)
 }
 
 /// Cancels one meeting, raises its SEQUENCE and tells the audience.

@@ -163,6 +163,70 @@ pub fn plan_slots(
         .collect()
 }
 
+/// Which meetings of a series a change applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The one meeting.
+    This,
+    /// The meeting and every later one of its series.
+    Following,
+    /// Every meeting of the series; those that already took place keep their times.
+    Series,
+}
+
+impl Scope {
+    /// Every scope, in the order the form offers them.
+    pub const ALL: [Scope; 3] = [Scope::This, Scope::Following, Scope::Series];
+
+    /// The form's code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Scope::This => "this",
+            Scope::Following => "following",
+            Scope::Series => "series",
+        }
+    }
+
+    /// The words on the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::This => "This meeting only",
+            Scope::Following => "This meeting and the following ones",
+            Scope::Series => "Every meeting of the series",
+        }
+    }
+
+    /// Reads a form code; an empty one is this meeting only.
+    pub fn parse(code: &str) -> Option<Scope> {
+        match code {
+            "" => Some(Scope::This),
+            _ => Scope::ALL.into_iter().find(|s| s.code() == code),
+        }
+    }
+}
+
+/// Where a meeting of a series goes when the series is changed through one of its meetings.
+///
+/// The edited meeting moves to `times`; every other meeting moves by the same number of days
+/// (its own date in the zone it was planned in, shifted), at the new local start and end in
+/// the new zone. So moving a Tuesday 3 pm meeting to Wednesday 4 pm moves each following
+/// meeting to its Wednesday at 4 pm, at 4 pm local time on either side of a clock change.
+pub fn shifted_slot(
+    meeting: Slot,
+    meeting_zone: Tz,
+    edited: Slot,
+    edited_zone: Tz,
+    times: &Times,
+) -> Slot {
+    let edited_date = edited.starts_at.with_timezone(&edited_zone).date_naive();
+    let days = times.date - edited_date;
+    let date = meeting.starts_at.with_timezone(&meeting_zone).date_naive() + days;
+    Slot {
+        starts_at: to_utc(times.zone, date.and_time(times.start)),
+        ends_at: to_utc(times.zone, date.and_time(times.end)),
+    }
+}
+
 /// The times part of a convening form, as typed.
 #[derive(Clone, Debug, Default)]
 pub struct TimesInput<'a> {
@@ -421,6 +485,39 @@ mod tests {
         let repeated = to_utc(New_York, date(2027, 11, 7).and_time(time(1, 30)));
         assert_eq!(skipped.to_rfc3339(), "2027-03-14T07:30:00+00:00");
         assert_eq!(repeated.to_rfc3339(), "2027-11-07T05:30:00+00:00");
+    }
+
+    #[test]
+    fn moving_one_meeting_of_a_series_moves_the_others_by_the_same_days_at_the_new_local_time() {
+        // Weekly on Tuesdays at 3 pm New York, from 2027-03-02, across the March change.
+        let slots = plan_slots(
+            New_York,
+            date(2027, 3, 2),
+            time(15, 0),
+            time(16, 0),
+            Repeat::Weekly,
+            3,
+        );
+        let times = Times {
+            zone: New_York,
+            date: date(2027, 3, 10),
+            start: time(16, 0),
+            end: time(17, 0),
+        };
+
+        let moved = shifted_slot(slots[2], New_York, slots[1], New_York, &times);
+
+        let local = moved.starts_at.with_timezone(&New_York);
+        assert_eq!(
+            local.date_naive(),
+            date(2027, 3, 17),
+            "Wednesday the 17th, a day later"
+        );
+        assert_eq!(local.time(), time(16, 0), "4 pm after the clocks changed");
+        assert_eq!(moved.ends_at - moved.starts_at, Duration::hours(1));
+        assert_eq!(Scope::parse(""), Some(Scope::This));
+        assert_eq!(Scope::parse("following"), Some(Scope::Following));
+        assert_eq!(Scope::parse("all"), None);
     }
 
     #[test]

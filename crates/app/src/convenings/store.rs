@@ -169,6 +169,18 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Convening>, sqlx::Error> {
         .await)
 }
 
+/// Some meetings by id, soonest first.
+pub async fn find_many(db: &Db, ids: &[i64]) -> Result<Vec<Convening>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT} WHERE c.id IN ({}) ORDER BY c.starts_at, c.id",
+        join_ids(ids)
+    );
+    on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+}
+
 /// Which meetings a list shows.
 #[derive(Clone, Debug)]
 pub struct Window {
@@ -216,17 +228,22 @@ const LATEST: DateTime<Utc> = match DateTime::<Utc>::from_timestamp(253_402_300_
 
 /// The SQL condition for a list of audiences, or `None` when the list is empty.
 fn audience_filter(audiences: &[Audience]) -> Option<String> {
-    let network = audiences.contains(&Audience::Network);
-    let regions: Vec<i64> = audiences.iter().filter_map(|a| a.id()).collect();
     let mut parts = Vec::new();
-    if network {
+    if audiences.contains(&Audience::Network) {
         parts.push("c.audience_kind = 'network'".to_owned());
     }
-    if !regions.is_empty() {
-        parts.push(format!(
-            "(c.audience_kind = 'region' AND c.audience_id IN ({}))",
-            join_ids(&regions)
-        ));
+    for kind in ["region", "cohort", "circle"] {
+        let ids: Vec<i64> = audiences
+            .iter()
+            .filter(|a| a.kind() == kind)
+            .filter_map(|a| a.id())
+            .collect();
+        if !ids.is_empty() {
+            parts.push(format!(
+                "(c.audience_kind = '{kind}' AND c.audience_id IN ({}))",
+                join_ids(&ids)
+            ));
+        }
     }
     (!parts.is_empty()).then(|| parts.join(" OR "))
 }
@@ -265,25 +282,31 @@ pub struct Changes<'a> {
     pub video_url: &'a str,
 }
 
-/// Changes one meeting and raises its SEQUENCE, so calendars apply the update.
-pub async fn update(db: &Db, id: i64, changes: &Changes<'_>) -> Result<(), sqlx::Error> {
-    execute!(
-        db,
-        sqlx::query(
-            "UPDATE convenings SET title = $1, agenda = $2, time_zone = $3, starts_at = $4, \
-             ends_at = $5, video_url = $6, sequence = sequence + 1, updated_at = $7 \
-             WHERE id = $8",
-        )
-        .bind(changes.title)
-        .bind(changes.agenda)
-        .bind(changes.time_zone)
-        .bind(changes.slot.starts_at)
-        .bind(changes.slot.ends_at)
-        .bind(changes.video_url)
-        .bind(now())
-        .bind(id)
-    )?;
-    Ok(())
+/// Changes meetings, each to its own times, and raises each one's SEQUENCE so calendars
+/// apply the update; all in one transaction.
+pub async fn update(db: &Db, changes: &[(i64, Changes<'_>)]) -> Result<(), sqlx::Error> {
+    let at = now();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for (id, change) in changes {
+            sqlx::query(
+                "UPDATE convenings SET title = $1, agenda = $2, time_zone = $3, starts_at = $4, \
+                 ends_at = $5, video_url = $6, sequence = sequence + 1, updated_at = $7 \
+                 WHERE id = $8",
+            )
+            .bind(change.title)
+            .bind(change.agenda)
+            .bind(change.time_zone)
+            .bind(change.slot.starts_at)
+            .bind(change.slot.ends_at)
+            .bind(change.video_url)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    })
 }
 
 /// Cancels one meeting and raises its SEQUENCE; returns whether it was scheduled before.
@@ -300,6 +323,57 @@ pub async fn cancel(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
         .bind(SCHEDULED)
     )?;
     Ok(changed > 0)
+}
+
+/// Names the co-hosts of some meetings, replacing any named before, in one transaction.
+/// Co-hosts facilitate alongside the host; they do not run the meeting's page.
+pub async fn set_cohosts(
+    db: &Db,
+    convening_ids: &[i64],
+    person_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    if convening_ids.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    let clear = format!(
+        "DELETE FROM convening_cohosts WHERE convening_id IN ({})",
+        join_ids(convening_ids)
+    );
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query(&clear).execute(&mut *tx).await?;
+        for convening_id in convening_ids {
+            for person_id in person_ids {
+                sqlx::query(
+                    "INSERT INTO convening_cohosts (convening_id, person_id, added_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(convening_id)
+                .bind(person_id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await
+    })
+}
+
+/// A meeting's co-hosts as (id, name, email), by name.
+pub async fn cohosts(
+    db: &Db,
+    convening_id: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT p.id, p.name, p.email FROM convening_cohosts h \
+             JOIN people p ON p.id = h.person_id WHERE h.convening_id = $1 ORDER BY p.name, p.id",
+        )
+        .bind(convening_id)
+        .fetch_all(pool)
+        .await
+    })
 }
 
 /// Saves the minutes and the recording link. They are not part of the invitation, so the

@@ -589,6 +589,17 @@ async fn with_groups(db: &Db, mut cycles: Vec<Cycle>) -> Result<Vec<Cycle>, sqlx
     Ok(cycles)
 }
 
+/// The regions of a cycle for a group of regions; empty for any other cycle.
+pub async fn group_of(db: &Db, cycle_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT region_id FROM cycle_regions WHERE cycle_id = $1 ORDER BY region_id"
+    )
+    .bind(cycle_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows.into_iter().map(|(region,)| region).collect())
+}
+
 /// One cycle.
 pub async fn find(db: &Db, id: i64) -> Result<Option<Cycle>, sqlx::Error> {
     let sql = format!("SELECT {CYCLE_COLUMNS} FROM cycles WHERE id = $1");

@@ -501,6 +501,25 @@ pub async fn mentorship_of(db: &Db, proposal_id: i64) -> Result<Option<Mentorshi
     })
 }
 
+/// Returns the mentee of an accepted proposal to the pool after their mentorship ended
+/// without a good fit: the proposal reads as declined with the reason, so the mentor's place
+/// is free again and the pool never suggests the same pair twice.
+pub async fn release_to_pool(db: &Db, proposal_id: i64, reason: &str) -> Result<(), sqlx::Error> {
+    let changed = execute!(
+        db,
+        sqlx::query(
+            "UPDATE proposals SET status = 'declined', decline_reason = $1 \
+             WHERE id = $2 AND status = 'accepted'",
+        )
+        .bind(reason)
+        .bind(proposal_id)
+    )?;
+    if changed == 1 {
+        tracing::info!(proposal.id = proposal_id, "mentee returned to the pool");
+    }
+    Ok(())
+}
+
 /// How many mentorships a cycle has.
 pub async fn mentorship_count(db: &Db, cycle_id: i64) -> Result<i64, sqlx::Error> {
     let (count,): (i64,) = on_db!(db, |pool| {

@@ -11,7 +11,7 @@ use crate::network::{self, Region};
 use crate::people::profile::{self, Topic};
 use crate::people::topics::{Stage, TOPICS};
 use crate::platform::auth::password;
-use crate::platform::db::{now, Db, Engine};
+use crate::platform::db::{now, numbered_rows, Db, Engine};
 use crate::{execute, on_db};
 
 /// The password of every demo account.
@@ -128,6 +128,9 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<usize> {
     crate::cohorts::demo::build(db, seed).await?;
     crate::resources::demo::build(db, crate::resources::demo::DEMO_RESOURCES, seed, 365).await?;
     crate::cycles::demo::build(db, scale, seed).await?;
+    crate::mentorships::demo::build(db, scale, seed).await?;
+    crate::surveys::demo::build(db, seed).await?;
+    crate::people::words::index_missing(db).await?;
     tracing::info!(people = members.len(), convenings, "demo network built");
     Ok(members.len())
 }
@@ -464,17 +467,4 @@ async fn insert(db: &Db, members: &[Member], hash: &str) -> Result<(), sqlx::Err
         )?;
     }
     Ok(())
-}
-
-/// `($1, $2, …), ($n+1, …)`: placeholders for `rows` rows of `columns` values each.
-fn numbered_rows(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let cells: Vec<String> = (1..=columns)
-                .map(|col| format!("${}", row * columns + col))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -29,6 +29,9 @@ struct HomePage {
     succession_alerts: Option<Vec<Alert>>,
     proposals: Vec<crate::cycles::proposals::Proposal>,
     career_due: bool,
+    due_surveys: Vec<crate::surveys::DueSurvey>,
+    next_steps: Vec<crate::mentorships::home::NextStep>,
+    attention: Option<(Vec<crate::mentorships::home::Attention>, usize)>,
 }
 
 async fn home(
@@ -45,6 +48,9 @@ async fn home(
             succession_alerts: None,
             proposals: Vec::new(),
             career_due: false,
+            due_surveys: Vec::new(),
+            next_steps: Vec::new(),
+            attention: None,
         };
         return render(&empty);
     };
@@ -70,6 +76,14 @@ async fn home(
     let proposals = crate::cycles::proposals::of_person(&state.db, viewer.person_id).await?;
     let months = state.config.career_check_months;
     let career_due = crate::cycles::career::is_due(&state.db, viewer.person_id, months).await?;
+    let due_surveys = crate::surveys::due_for(&state.db, viewer.person_id).await?;
+    let today = crate::platform::db::now().date_naive();
+    let next_steps = crate::mentorships::home::next_steps(&state.db, &viewer, today).await?;
+    let attention = if viewer.has(Role::Coordinator) {
+        Some(crate::mentorships::home::attention(&state.db, &viewer, today).await?)
+    } else {
+        None
+    };
     render(&HomePage {
         career_due,
         page,
@@ -78,5 +92,8 @@ async fn home(
         action_items,
         succession_alerts,
         proposals,
+        due_surveys,
+        next_steps,
+        attention,
     })
 }

@@ -4,6 +4,7 @@
 //! The rules are plain functions of terms and counts, tested without a database.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 
@@ -11,6 +12,7 @@ use crate::network::terms::{Span, TermRole};
 use crate::on_db;
 use crate::people::topics::Stage;
 use crate::platform::db::Db;
+use crate::platform::state::AppState;
 
 /// A term ending within this many days with no successor puts its region on alert.
 pub const ENDING_WINDOW_DAYS: u64 = 90;
@@ -130,132 +132,158 @@ pub fn tally<'a>(statuses: impl IntoIterator<Item = &'a Status>) -> Vec<(Status,
         .collect()
 }
 
-/// How many mentees a mentor can take, estimated from the hours a month they offer.
-///
-/// Until program cycles record real offers, this stand-in assumes two hours a month per
-/// mentee, and at least one mentee for anyone who holds the mentor role.
-pub fn mentor_capacity(hours_per_month: i64) -> i64 {
-    (hours_per_month / 2).max(1)
-}
-
 /// Supply and demand at one career stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StageBalance {
     /// The stage.
     pub stage: Stage,
-    /// Mentees at this stage who have named at least one need.
-    pub mentees_seeking: i64,
-    /// Mentors at this stage.
+    /// Mentees at this stage whose applications wait in a cycle open for applications or
+    /// being matched.
+    pub mentees_waiting: i64,
+    /// Mentors whose offers in those cycles accept mentees at this stage.
     pub mentors: i64,
-    /// Their estimated capacity, in mentees.
+    /// The places those offers give, in mentees. An offer open to several stages counts at
+    /// each of them, so the stages' capacities add up to more than the total.
     pub capacity: i64,
 }
 
 impl StageBalance {
     /// Capacity minus demand at this stage; negative when mentees outnumber places.
     pub fn surplus(&self) -> i64 {
-        self.capacity - self.mentees_seeking
+        self.capacity - self.mentees_waiting
     }
 }
 
-/// Counts read from the database for one region (or the nation).
+/// Counts read from the cycles for one region (or the nation).
 #[derive(Clone, Debug, Default)]
 pub struct SupplyCounts {
-    /// (stage code, mentees seeking).
-    pub seeking: Vec<(String, i64)>,
-    /// (stage code, hours per month, mentors offering that many hours).
-    pub mentors: Vec<(String, i64, i64)>,
+    /// (stage code of the mentee, applications waiting).
+    pub waiting: Vec<(String, i64)>,
+    /// (stages an offer accepts as stored, `early,mid`; places offered; offers), grouped by
+    /// the stages text so a nation of offers reads as a few dozen rows.
+    pub offers: Vec<(String, i64, i64)>,
 }
 
-/// Turns counts into one row per stage, in career order, with totals as the last row's
-/// companion value.
+/// Turns counts into one row per stage, in career order, and the totals.
 pub fn balance(counts: &SupplyCounts) -> (Vec<StageBalance>, StageTotals) {
     let rows: Vec<StageBalance> = Stage::ALL
         .into_iter()
         .map(|stage| {
             let code = stage.code();
-            let mentees_seeking = counts
-                .seeking
+            let mentees_waiting = counts
+                .waiting
                 .iter()
                 .filter(|(s, _)| s == code)
                 .map(|(_, n)| n)
                 .sum();
-            let mentors = counts.mentors.iter().filter(|(s, _, _)| s == code);
+            let open_to_stage = counts
+                .offers
+                .iter()
+                .filter(|(stages, _, _)| stages.split(',').any(|s| s.trim() == code));
             StageBalance {
                 stage,
-                mentees_seeking,
-                mentors: mentors.clone().map(|(_, _, n)| n).sum(),
-                capacity: mentors.map(|(_, h, n)| mentor_capacity(*h) * n).sum(),
+                mentees_waiting,
+                mentors: open_to_stage.clone().map(|(_, _, n)| n).sum(),
+                capacity: open_to_stage.map(|(_, places, _)| places).sum(),
             }
         })
         .collect();
     let totals = StageTotals {
-        mentees_seeking: rows.iter().map(|r| r.mentees_seeking).sum(),
-        mentors: rows.iter().map(|r| r.mentors).sum(),
-        capacity: rows.iter().map(|r| r.capacity).sum(),
+        mentees_waiting: counts.waiting.iter().map(|(_, n)| n).sum(),
+        mentors: counts.offers.iter().map(|(_, _, n)| n).sum(),
+        capacity: counts.offers.iter().map(|(_, places, _)| places).sum(),
     };
     (rows, totals)
 }
 
-/// The sum of every stage's row.
+/// Every stage together, each mentor and each place counted once.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StageTotals {
-    /// Mentees seeking.
-    pub mentees_seeking: i64,
-    /// Mentors.
+    /// Mentees waiting.
+    pub mentees_waiting: i64,
+    /// Mentors offering.
     pub mentors: i64,
-    /// Estimated capacity.
+    /// Places offered.
     pub capacity: i64,
 }
 
 impl StageTotals {
     /// Capacity minus demand.
     pub fn surplus(&self) -> i64 {
-        self.capacity - self.mentees_seeking
+        self.capacity - self.mentees_waiting
     }
 }
 
-/// Reads the supply and demand counts of one region, or of the whole network for `None`.
+/// Cycles whose applications and offers still wait for matches: open for applications, or
+/// being matched. Once matches are published, the people are accounted for by proposals.
+const WAITING_CYCLES: &str = "c.state IN ('open', 'matching')";
+
+/// Reads the supply and demand of one region, or of the whole network for `None`, from the
+/// applications and offers of cycles that are open or being matched. A person counts in the
+/// region of their profile, whether the cycle is national or regional.
 ///
-/// A region's counts start from its people; the nation's start from the role index of
-/// grants, which at national scale visits half as many rows as a scan of every person.
+/// PostgreSQL sums integers as `numeric`, hence the casts back to `BIGINT`.
+///
+/// The nation's queries walk from the handful of waiting cycles to their applications and
+/// offers (`CROSS JOIN` keeps SQLite to that order; PostgreSQL plans it alike), rather than
+/// from 150,000 people to their applications. A region's start from its people instead.
 pub async fn supply_counts(db: &Db, region_id: Option<i64>) -> Result<SupplyCounts, sqlx::Error> {
-    let (seeking_sql, mentors_sql) = match region_id {
+    let (waiting_sql, offers_sql) = match region_id {
         Some(_) => (
-            "SELECT p.stage, COUNT(*) FROM people p WHERE p.region_id = $1 \
-             AND p.status = 'active' AND EXISTS (SELECT 1 FROM grants g \
-             WHERE g.person_id = p.id AND g.role = 'mentee') AND EXISTS (SELECT 1 \
-             FROM person_topics t WHERE t.person_id = p.id AND t.kind = 'need') \
-             GROUP BY p.stage",
-            "SELECT p.stage, p.hours_per_month, COUNT(*) FROM people p WHERE p.region_id = $1 \
-             AND p.status = 'active' AND EXISTS (SELECT 1 FROM grants g \
-             WHERE g.person_id = p.id AND g.role = 'mentor') GROUP BY p.stage, p.hours_per_month",
+            format!(
+                "SELECT p.stage, COUNT(*) FROM people p \
+                 JOIN applications a ON a.person_id = p.id JOIN cycles c ON c.id = a.cycle_id \
+                 WHERE p.region_id = $1 AND p.status = 'active' AND {WAITING_CYCLES} \
+                 GROUP BY p.stage"
+            ),
+            format!(
+                "SELECT o.stages, CAST(SUM(o.capacity) AS BIGINT), COUNT(*) FROM people p \
+                 JOIN offers o ON o.person_id = p.id JOIN cycles c ON c.id = o.cycle_id \
+                 WHERE p.region_id = $1 AND p.status = 'active' AND {WAITING_CYCLES} \
+                 GROUP BY o.stages"
+            ),
         ),
         None => (
-            "SELECT p.stage, COUNT(*) FROM grants g JOIN people p ON p.id = g.person_id \
-             WHERE g.role = 'mentee' AND p.status = 'active' AND EXISTS (SELECT 1 \
-             FROM person_topics t WHERE t.person_id = p.id AND t.kind = 'need') \
-             GROUP BY p.stage",
-            "SELECT p.stage, p.hours_per_month, COUNT(*) FROM grants g \
-             JOIN people p ON p.id = g.person_id WHERE g.role = 'mentor' \
-             AND p.status = 'active' GROUP BY p.stage, p.hours_per_month",
+            format!(
+                "SELECT p.stage, COUNT(*) FROM cycles c CROSS JOIN applications a \
+                 CROSS JOIN people p WHERE a.cycle_id = c.id AND p.id = a.person_id \
+                 AND p.status = 'active' AND {WAITING_CYCLES} GROUP BY p.stage"
+            ),
+            format!(
+                "SELECT o.stages, CAST(SUM(o.capacity) AS BIGINT), COUNT(*) FROM cycles c \
+                 CROSS JOIN offers o CROSS JOIN people p WHERE o.cycle_id = c.id \
+                 AND p.id = o.person_id AND p.status = 'active' AND {WAITING_CYCLES} \
+                 GROUP BY o.stages"
+            ),
         ),
     };
-    let seeking = on_db!(db, |pool| {
-        let mut query = sqlx::query_as(seeking_sql);
+    let waiting = on_db!(db, |pool| {
+        let mut query = sqlx::query_as(&waiting_sql);
         if let Some(id) = region_id {
             query = query.bind(id);
         }
         query.fetch_all(pool).await
     })?;
-    let mentors = on_db!(db, |pool| {
-        let mut query = sqlx::query_as(mentors_sql);
+    let offers = on_db!(db, |pool| {
+        let mut query = sqlx::query_as(&offers_sql);
         if let Some(id) = region_id {
             query = query.bind(id);
         }
         query.fetch_all(pool).await
     })?;
-    Ok(SupplyCounts { seeking, mentors })
+    Ok(SupplyCounts { waiting, offers })
+}
+
+/// The nation's supply and demand, from a cache kept for a minute.
+///
+/// The national page is public and its counts add up every waiting application and offer
+/// of the country (tens of thousands of rows at national scale): reading them on each
+/// request made the page the slowest of the site, while the numbers move by a few an hour.
+pub async fn national_supply(state: &AppState) -> Result<Arc<SupplyCounts>, sqlx::Error> {
+    state
+        .national_supply
+        .get_or_load(|| supply_counts(&state.db, None))
+        .await
 }
 
 #[cfg(test)]
@@ -365,36 +393,34 @@ mod tests {
     }
 
     #[test]
-    fn capacity_is_one_mentee_per_two_hours_and_at_least_one() {
-        assert_eq!(mentor_capacity(0), 1);
-        assert_eq!(mentor_capacity(1), 1);
-        assert_eq!(mentor_capacity(5), 2);
-        assert_eq!(mentor_capacity(8), 4);
-    }
-
-    #[test]
-    fn balance_gives_every_stage_in_career_order_with_totals() {
+    fn an_offer_counts_at_every_stage_it_accepts_and_once_in_the_totals() {
         let counts = SupplyCounts {
-            seeking: vec![("early".into(), 10), ("mid".into(), 3)],
-            mentors: vec![
-                ("mid".into(), 4, 2),
-                ("senior".into(), 8, 1),
+            waiting: vec![("early".into(), 10), ("mid".into(), 3)],
+            offers: vec![
+                ("early,mid".into(), 6, 3),
+                ("senior".into(), 2, 1),
                 ("mid".into(), 1, 1),
             ],
         };
+
         let (rows, totals) = balance(&counts);
+
         assert_eq!(rows.len(), 5);
         assert_eq!(rows[1].stage, Stage::Early);
-        assert_eq!(rows[1].surplus(), -10);
-        assert_eq!((rows[2].mentors, rows[2].capacity), (3, 5));
-        assert_eq!(rows[3].capacity, 4);
+        assert_eq!((rows[1].mentors, rows[1].capacity), (3, 6));
+        assert_eq!(rows[1].surplus(), -4);
+        assert_eq!((rows[2].mentors, rows[2].capacity), (4, 7));
+        assert_eq!(rows[2].surplus(), 4);
+        assert_eq!((rows[3].mentees_waiting, rows[3].capacity), (0, 2));
+        assert_eq!(rows[0].capacity, 0, "no offer takes students");
         assert_eq!(
             totals,
             StageTotals {
-                mentees_seeking: 13,
-                mentors: 4,
+                mentees_waiting: 13,
+                mentors: 5,
                 capacity: 9
             }
         );
+        assert_eq!(totals.surplus(), -4);
     }
 }

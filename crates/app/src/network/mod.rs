@@ -222,3 +222,14 @@ pub async fn member_counts(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
         .await
     })
 }
+
+/// Active members of one region, counted from the people's region index alone.
+pub async fn member_count(db: &Db, region_id: i64) -> Result<i64, sqlx::Error> {
+    let (count,): (i64,) = on_db!(db, |pool| {
+        sqlx::query_as("SELECT COUNT(*) FROM people WHERE region_id = $1 AND status = 'active'")
+            .bind(region_id)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(count)
+}

@@ -137,7 +137,7 @@ pub async fn national(
 ) -> AppResult<Response> {
     let today = succession::today();
     let rows = succession::coverage_of_all(&state.db, today).await?;
-    let counts = coverage::supply_counts(&state.db, None).await?;
+    let counts = coverage::national_supply(&state).await?;
     let (balance, totals) = coverage::balance(&counts);
     let show_people = viewer.is_some();
 

@@ -130,14 +130,9 @@ pub async fn show(
     let may_count = viewer
         .as_ref()
         .is_some_and(|v| v.is_admin() || v.coordinates(region.id));
+    // Counting one region from its index, not every region's people to keep one figure.
     let members = if may_count {
-        let counts = network::member_counts(&state.db).await?;
-        Some(
-            counts
-                .into_iter()
-                .find(|(id, _)| *id == region.id)
-                .map_or(0, |(_, n)| n),
-        )
+        Some(network::member_count(&state.db, region.id).await?)
     } else {
         None
     };

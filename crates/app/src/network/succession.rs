@@ -293,12 +293,15 @@ pub struct Candidate {
     /// The cohort they graduated from, if any.
     #[sqlx(skip)]
     pub cohort_graduated: Option<String>,
+    /// How many mentorships they completed as mentor.
+    #[sqlx(skip)]
+    pub completed_as_mentor: i64,
 }
 
 impl Candidate {
-    /// Mentorships completed. Always 0 until program cycles record mentorships.
+    /// Mentorships completed as mentor.
     pub fn mentorships_completed(&self) -> i64 {
-        0
+        self.completed_as_mentor
     }
 }
 
@@ -318,9 +321,14 @@ pub async fn candidates(db: &Db, region_id: i64) -> Result<Vec<Candidate>, sqlx:
     let ids: Vec<i64> = rows.iter().map(|c| c.person_id).collect();
     let graduated = crate::cohorts::graduations_of(db, &ids).await?;
     let guides = crate::cohorts::guides_among(db, &ids).await?;
+    let completed = crate::mentorships::store::completed_as_mentor(db, &ids).await?;
     for candidate in &mut rows {
         candidate.cohort_graduated = graduated.get(&candidate.person_id).cloned();
         candidate.is_guide = guides.contains(&candidate.person_id);
+        candidate.completed_as_mentor = completed
+            .iter()
+            .find(|(mentor, _)| *mentor == candidate.person_id)
+            .map_or(0, |(_, count)| *count);
     }
     Ok(rows)
 }

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::on_db;
+use crate::people::words;
 use crate::platform::auth::policy::DirectoryScope;
 use crate::platform::db::join_ids;
 use crate::platform::db::Db;
@@ -100,7 +101,9 @@ pub async fn search(
     scope: &DirectoryScope,
     filters: &Filters,
 ) -> Result<Results, sqlx::Error> {
+    let text = filters.q.trim().to_lowercase();
     let mut conditions = vec!["p.status = 'active'".to_owned()];
+    let mut from = "people p".to_owned();
     let mut args: Vec<Arg> = Vec::new();
     let arg = |args: &mut Vec<Arg>, value: Arg| {
         args.push(value);
@@ -138,24 +141,44 @@ pub async fn search(
              ON t.id = pt.topic_id WHERE t.code = {n})"
         ));
     }
-    let text = filters.q.trim().to_lowercase();
-    if !text.is_empty() {
+    if text.contains('@') {
+        // An address is looked up whole or by its start; rare, so a scan is acceptable.
         let escaped = text
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        let n = arg(&mut args, Arg::Text(format!("%{escaped}%")));
-        conditions.push(format!(
-            "(lower(p.name) LIKE {n} ESCAPE '\\' OR lower(p.institution) LIKE {n} ESCAPE '\\' \
-             OR p.email LIKE {n} ESCAPE '\\')"
-        ));
+        let n = arg(&mut args, Arg::Text(format!("{escaped}%")));
+        conditions.push(format!("lower(p.email) LIKE {n} ESCAPE '\\'"));
+    } else if !text.is_empty() {
+        let mut query_words = words::words(&text);
+        if query_words.is_empty() {
+            conditions.push("1 = 0".to_owned());
+        }
+        query_words.sort_by_key(|word| std::cmp::Reverse(word.len()));
+        query_words.truncate(words::MAX_QUERY_WORDS);
+        let mut lists = Vec::new();
+        for word in &query_words {
+            let (low, high) = words::prefix_range(word);
+            let low = arg(&mut args, Arg::Text(low));
+            let high = arg(&mut args, Arg::Text(high));
+            lists.push(format!(
+                "SELECT w.person_id FROM person_words w WHERE w.word >= {low} AND w.word < {high}"
+            ));
+        }
+        if !lists.is_empty() {
+            // Start from the people the words find, not from everyone in name order: a name
+            // matches a few hundred people, and walking a whole name index to find them costs
+            // more than sorting them. SQLite keeps the order of a CROSS JOIN as written.
+            from = format!("({}) m CROSS JOIN people p", lists.join(" INTERSECT "));
+            conditions.push("p.id = m.person_id".to_owned());
+        }
     }
     let limit = arg(&mut args, Arg::Int(PAGE_SIZE + 1));
     let offset = arg(&mut args, Arg::Int((filters.page() - 1) * PAGE_SIZE));
 
     let sql = format!(
         "SELECT p.id, p.name, p.pronouns, p.stage, p.library_type, p.institution, p.position, \
-         r.name AS region_name FROM people p LEFT JOIN regions r ON r.id = p.region_id \
+         r.name AS region_name FROM {from} LEFT JOIN regions r ON r.id = p.region_id \
          WHERE {} ORDER BY p.name, p.id LIMIT {limit} OFFSET {offset}",
         conditions.join(" AND ")
     );

@@ -5,6 +5,7 @@ pub mod pages;
 pub mod profile;
 pub mod store;
 pub mod topics;
+pub mod words;
 
 use crate::platform::web::routes::Routes;
 

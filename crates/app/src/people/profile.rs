@@ -4,6 +4,7 @@ use chrono_tz::Tz;
 
 use crate::network::Region;
 use crate::people::topics::Stage;
+use crate::people::words;
 use crate::platform::auth::policy::Visibility;
 use std::sync::Arc;
 
@@ -489,6 +490,7 @@ pub async fn save(db: &Db, person_id: i64, profile: &ValidProfile) -> Result<(),
         .bind(person_id)
         .execute(&mut *tx)
         .await?;
+        words::replace_in(&mut tx, person_id, &profile.name, &profile.institution).await?;
         sqlx::query("DELETE FROM person_topics WHERE person_id = $1")
             .bind(person_id)
             .execute(&mut *tx)

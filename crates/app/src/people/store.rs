@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::people::words;
 use crate::platform::auth::roles::Role;
 use crate::platform::db::{is_unique_violation, join_ids, now, Db};
 use crate::{execute, on_db};
@@ -85,8 +86,23 @@ pub enum CreateError {
 pub async fn create(db: &Db, person: &NewPerson<'_>) -> Result<i64, CreateError> {
     let at = now();
     let confirmed = (person.status != Status::PendingEmail).then_some(at);
-    let result: Result<(i64,), sqlx::Error> = on_db!(db, |pool| {
-        sqlx::query_as(
+    match insert_person(db, person, confirmed, at).await {
+        Ok(id) => Ok(id),
+        Err(error) if is_unique_violation(&error) => Err(CreateError::DuplicateEmail),
+        Err(error) => Err(CreateError::Database(error)),
+    }
+}
+
+/// Inserts the person and the words the directory finds them by, together.
+async fn insert_person(
+    db: &Db,
+    person: &NewPerson<'_>,
+    confirmed: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO people (email, name, password_hash, status, region_id, requested_role, \
              time_zone, email_confirmed_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -100,14 +116,12 @@ pub async fn create(db: &Db, person: &NewPerson<'_>) -> Result<i64, CreateError>
         .bind(person.time_zone)
         .bind(confirmed)
         .bind(at)
-        .fetch_one(pool)
-        .await
-    });
-    match result {
-        Ok((id,)) => Ok(id),
-        Err(error) if is_unique_violation(&error) => Err(CreateError::DuplicateEmail),
-        Err(error) => Err(CreateError::Database(error)),
-    }
+        .fetch_one(&mut *tx)
+        .await?;
+        words::replace_in(&mut tx, id, person.name, "").await?;
+        tx.commit().await?;
+        Ok(id)
+    })
 }
 
 const ACCOUNT_COLUMNS: &str =

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
+use crate::network::coverage::SupplyCounts;
 use crate::network::Region;
 use crate::people::profile::Topic;
 use crate::platform::auth::throttle::Throttle;
@@ -31,6 +32,8 @@ pub struct Shared {
     pub regions: Cached<Vec<Region>>,
     /// Every topic, by name (see [`crate::people::profile::topics`]).
     pub topics: Cached<Vec<Topic>>,
+    /// The nation's supply and demand (see [`crate::network::coverage::national_supply`]).
+    pub national_supply: Cached<SupplyCounts>,
 }
 
 /// How long reference data is reused before it is read again.
@@ -46,6 +49,7 @@ impl AppState {
             throttle: Throttle::default(),
             regions: Cached::new(REFERENCE_TTL),
             topics: Cached::new(REFERENCE_TTL),
+            national_supply: Cached::new(REFERENCE_TTL),
         }))
     }
 }

@@ -36,7 +36,9 @@ const EVERYONE: [Who; 6] = [
 /// New York member who shows their profile to coordinators only, `{message}` by an outbox
 /// message, `{convening}` by a New York convening its coordinator hosts, `{fresh_convening}`
 /// by a new one for each use, `{item}` by an action item of `{convening}` owned by the
-/// mentee. Tokens are unknown on purpose: the flows with real tokens have their own tests.
+/// mentee, `{cohort_convening}` and `{circle_convening}` by convenings of a cohort the New
+/// York coordinator is enrolled in and of a circle the mentor belongs to. Tokens are unknown
+/// on purpose: the flows with real tokens have their own tests.
 /// The network's placeholders (`{cohort}`, `{term}`, `{circle}` and others) are made by
 /// `network_fixtures`.
 type Row = (Method, &'static str, &'static str, &'static str, [u16; 6]);
@@ -355,6 +357,144 @@ fn table() -> Vec<Row> {
             "answer=accept",
             [303, 404, 404, 404, 404, 404],
         ),
+        // Mentorships: `{mentorship}` is an active mentorship of the table's mentee and
+        // mentor in a New York cycle, `{goal}` one of its goals, `{ended}` a completed one of
+        // the same pair. Their liaison is the coordinator of New York.
+        (
+            M::GET,
+            "/mentorships/{id}",
+            "/mentorships/{mentorship}",
+            "",
+            [303, 200, 200, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/mentorships/{id}/agreement",
+            "/mentorships/{mentorship}/agreement",
+            "",
+            [303, 200, 200, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/agreement",
+            "/mentorships/{mentorship}/agreement",
+            "goals=",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        // No agreement is written yet: nothing to confirm.
+        (
+            M::POST,
+            "/mentorships/{id}/agreement/confirm",
+            "/mentorships/{mentorship}/agreement/confirm",
+            "",
+            [303, 400, 400, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/goals",
+            "/mentorships/{mentorship}/goals",
+            "title=",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/goals/{goal}",
+            "/mentorships/{mentorship}/goals/{goal}",
+            "progress=lots",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/mentorships/{id}/meetings/new",
+            "/mentorships/{mentorship}/meetings/new",
+            "",
+            [303, 200, 200, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/meetings",
+            "/mentorships/{mentorship}/meetings",
+            "met_on=2999-01-01&minutes=30&mode=video",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/fit",
+            "/mentorships/{mentorship}/fit",
+            "answer=maybe",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/mentorships/{id}/ending",
+            "/mentorships/{mentorship}/ending",
+            "",
+            [303, 200, 200, 200, 404, 200],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/extend",
+            "/mentorships/{mentorship}/extend",
+            "to_on=",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/end",
+            "/mentorships/{mentorship}/end",
+            "end_reason=",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        // Nobody reported a poor fit: its coordinators are told so, the pair refused.
+        (
+            M::POST,
+            "/mentorships/{id}/repair",
+            "/mentorships/{mentorship}/repair",
+            "",
+            [303, 403, 403, 400, 404, 400],
+        ),
+        (
+            M::POST,
+            "/mentorships/{id}/reflection",
+            "/mentorships/{ended}/reflection",
+            "reflection=&attainment=3",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::GET,
+            "/mentorships/{id}/letter",
+            "/mentorships/{ended}/letter",
+            "",
+            [303, 403, 200, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/dashboard",
+            "/cycles/{cycle}/dashboard",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/cycles/{id}/dashboard.csv",
+            "/cycles/{cycle}/dashboard.csv",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/dashboard/national",
+            "/dashboard/national",
+            "",
+            ADMIN,
+        ),
+        (
+            M::GET,
+            "/dashboard/national.csv",
+            "/dashboard/national.csv",
+            "",
+            ADMIN,
+        ),
         (
             M::GET,
             "/admin/outbox/{id}",
@@ -450,6 +590,50 @@ fn table() -> Vec<Row> {
             // The item belongs to the mentee.
             [303, 303, 403, 303, 404, 303],
         ),
+        // A cohort's convening: its members (the New York coordinator) and admins.
+        (
+            M::GET,
+            "/convenings/{id}",
+            "/convenings/{cohort_convening}",
+            "",
+            [303, 404, 404, 200, 404, 200],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}/invite.ics",
+            "/convenings/{cohort_convening}/invite.ics",
+            "",
+            [303, 404, 404, 200, 404, 200],
+        ),
+        (
+            M::POST,
+            "/convenings/{id}/rsvp",
+            "/convenings/{cohort_convening}/rsvp",
+            "answer=yes",
+            [303, 404, 404, 303, 404, 303],
+        ),
+        // A circle's convening: its members (the mentor) and admins; its guide runs it.
+        (
+            M::GET,
+            "/convenings/{id}",
+            "/convenings/{circle_convening}",
+            "",
+            [303, 404, 200, 404, 404, 200],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}/invite.ics",
+            "/convenings/{circle_convening}/invite.ics",
+            "",
+            [303, 404, 200, 404, 404, 200],
+        ),
+        (
+            M::GET,
+            "/convenings/{id}/edit",
+            "/convenings/{circle_convening}/edit",
+            "",
+            [303, 404, 403, 404, 404, 200],
+        ),
         (M::GET, "/calendar", "/calendar", "", MEMBERS),
         (
             M::POST,
@@ -476,12 +660,96 @@ fn table() -> Vec<Row> {
     .into_iter()
     .chain(network_rows())
     .chain(resource_rows())
+    .chain(survey_rows())
     .collect()
 }
 
 /// The resource library. `{published}` is a members-only resource with a file, `{draft}`,
 /// `{in_review}` and `{archived}` fresh resources, all by the coordinator of New York;
 /// `{collection}` a collection (see `resources::fill_placeholders`).
+/// Surveys: `{survey}` is an open program evaluation of `{cycle}` (New York) that asks the
+/// mentee and the mentor; `{fresh_survey}` a new one for each use.
+fn survey_rows() -> Vec<Row> {
+    use Method as M;
+    const MEMBERS: [u16; 6] = [303, 200, 200, 200, 200, 200];
+    const ADMIN: [u16; 6] = [303, 403, 403, 403, 403, 200];
+    const NY_STAFF: [u16; 6] = [303, 403, 403, 200, 404, 200];
+    vec![
+        (M::GET, "/surveys", "/surveys", "", MEMBERS),
+        (
+            M::GET,
+            "/cycles/{id}/surveys",
+            "/cycles/{cycle}/surveys",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::POST,
+            "/cycles/{id}/surveys",
+            "/cycles/{cycle}/surveys",
+            "template=",
+            [303, 403, 403, 422, 404, 422],
+        ),
+        // Those who run the cycle are sent to the results; they are not asked.
+        (
+            M::GET,
+            "/surveys/{id}",
+            "/surveys/{survey}",
+            "",
+            [303, 200, 200, 303, 404, 303],
+        ),
+        (
+            M::POST,
+            "/surveys/{id}",
+            "/surveys/{survey}",
+            "",
+            [303, 422, 422, 403, 404, 403],
+        ),
+        (
+            M::POST,
+            "/surveys/{id}/close",
+            "/surveys/{fresh_survey}/close",
+            "",
+            [303, 403, 403, 303, 404, 303],
+        ),
+        (
+            M::GET,
+            "/surveys/{id}/results",
+            "/surveys/{survey}/results",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/surveys/{id}/results.csv",
+            "/surveys/{survey}/results.csv",
+            "",
+            NY_STAFF,
+        ),
+        (
+            M::GET,
+            "/surveys/{id}/named",
+            "/surveys/{survey}/named",
+            "",
+            ADMIN,
+        ),
+        (
+            M::POST,
+            "/surveys/{id}/named",
+            "/surveys/{survey}/named",
+            "reason=",
+            [303, 403, 403, 403, 403, 422],
+        ),
+        (
+            M::GET,
+            "/admin/survey-access",
+            "/admin/survey-access",
+            "",
+            ADMIN,
+        ),
+    ]
+}
+
 fn resource_rows() -> Vec<Row> {
     use Method as M;
     const OPEN: [u16; 6] = [200; 6];
@@ -925,6 +1193,14 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
     let (cycle, applicant, proposal) = crate::cycles::access_fixture(&app, subject).await;
     fixtures.push(("{request}", crate::self_match::access_fixture(&app).await));
     fixtures.push(("{group_cycle}", crate::self_match::group_cycle(&app).await));
+    fixtures.extend(crate::mentorships::access_fixture(&app, mentee, mentor).await);
+    let cohort = fixtures
+        .iter()
+        .find(|(name, _)| *name == "{cohort}")
+        .unwrap()
+        .1;
+    let (cohort_convening, circle_convening) =
+        crate::convenings::group_fixtures(&app, cohort, coordinator_ny, mentor).await;
 
     // Act and assert
     let mut failures = Vec::new();
@@ -936,6 +1212,8 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
             path = path.replace("{message}", &message.to_string());
             path = crate::resources::fill_placeholders(&app, &path).await;
             let body = crate::resources::fill_placeholders(&app, body).await;
+            path = path.replace("{cohort_convening}", &cohort_convening.to_string());
+            path = path.replace("{circle_convening}", &circle_convening.to_string());
             path = path.replace("{convening}", &convening.to_string());
             path = path.replace("{item}", &item.to_string());
             for (placeholder, id) in &fixtures {
@@ -945,6 +1223,7 @@ async fn every_role_gets_the_expected_answer_from_every_route() {
                 let (fresh, _) = crate::convenings::access_fixture(&app, host, mentee).await;
                 path = path.replace("{fresh_convening}", &fresh.to_string());
             }
+            path = crate::surveys::fill_placeholders(&app, &path, cycle).await;
             path = path.replace("{cycle}", &cycle.to_string());
             path = path.replace("{applicant}", &applicant.to_string());
             path = path.replace("{proposal}", &proposal.to_string());

@@ -424,3 +424,172 @@ async fn a_circle_needs_a_region_or_a_topic_and_a_gathering_needs_a_day() {
     assert!(no_day.body.contains("Enter a date."));
     assert!(no_day.body.contains("value=\"Kept note\""));
 }
+
+// Readiness from the records of convenings and the library -----------------------------------
+
+/// Backdates every enrollment by `days`, as if the cohort had been running that long.
+async fn enrolled_days_ago(app: &TestApp, days: i64) {
+    carrel_app::execute!(
+        &app.db,
+        sqlx::query("UPDATE cohort_members SET enrolled_at = $1")
+            .bind(carrel_app::platform::db::now() - chrono::Duration::days(days))
+    )
+    .unwrap();
+}
+
+/// Moves a meeting into the past as the clock would: it started `hours` hours ago.
+async fn took_place(app: &TestApp, id: i64, hours: i64) {
+    let start = carrel_app::platform::db::now() - chrono::Duration::hours(hours);
+    carrel_app::execute!(
+        &app.db,
+        sqlx::query("UPDATE convenings SET starts_at = $1, ends_at = $2 WHERE id = $3")
+            .bind(start)
+            .bind(start + chrono::Duration::hours(1))
+            .bind(id)
+    )
+    .unwrap();
+}
+
+/// Plans a convening through the form; returns the ids of its meetings.
+async fn planned(browser: &mut TestApp, audience: &str, meetings: i64, cohost: &str) -> Vec<i64> {
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string();
+    let (repeat, count) = if meetings > 1 {
+        ("weekly", meetings.to_string())
+    } else {
+        ("none", "1".to_owned())
+    };
+    let response = browser
+        .post_form(
+            "/convenings/new",
+            &[
+                ("title", "A meeting that counts"),
+                ("audience", audience),
+                ("date", &date),
+                ("start", "15:00"),
+                ("end", "16:00"),
+                ("time_zone", "America/New_York"),
+                ("repeat", repeat),
+                ("meetings", &count),
+                ("cohost_email", cohost),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let first: i64 = response
+        .location()
+        .trim_start_matches("/convenings/")
+        .parse()
+        .unwrap();
+    (first..first + meetings).collect()
+}
+
+/// The host marks a member present, by email, at a meeting that has started.
+async fn mark_present(host: &mut TestApp, id: i64, email: &str) {
+    let response = host
+        .post_form(
+            &format!("/convenings/{id}/attendance"),
+            &[("attendee_email", email)],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+#[tokio::test]
+async fn attending_network_and_cohort_convenings_while_enrolled_meets_the_attendance_requirement() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let mut cohort = cohort_with_two_members(&app).await;
+    let cohort_id = cohort.path.trim_start_matches("/cohorts/").to_owned();
+    app.person("host@example.org", &[(Role::Coordinator, Some("NY"))])
+        .await;
+    let mut host = app.other_browser();
+    host.sign_in("host@example.org").await;
+    enrolled_days_ago(&app, 30).await;
+    let network = planned(&mut host, "network", 4, "").await;
+    let region = app.region_id("NY").await;
+    let regional = planned(&mut host, &format!("region-{region}"), 1, "").await;
+    let own = planned(&mut cohort.lead, &format!("cohort-{cohort_id}"), 1, "").await;
+    took_place(&app, network[0], 60 * 24).await;
+    for id in network.iter().skip(1).chain(&regional).chain(&own) {
+        took_place(&app, *id, 2).await;
+    }
+    let before = cohort.ana.get(&cohort.path).await;
+
+    // Act
+    for id in network.iter().take(3).chain(&regional) {
+        mark_present(&mut host, *id, "ana@example.org").await;
+    }
+    mark_present(&mut cohort.lead, own[0], "ana@example.org").await;
+    let counted = cohort.ana.get(&cohort.path).await;
+    mark_present(&mut host, network[3], "ana@example.org").await;
+    let met = cohort.ana.get(&cohort.path).await;
+
+    // Assert
+    assert!(before.body.contains("0 of 4 convenings attended"));
+    assert!(
+        counted.body.contains("3 of 4 convenings attended"),
+        "two network meetings and the cohort's; not the one before enrollment, not the \
+         region's: {}",
+        counted.body
+    );
+    assert!(!met.body.contains("convenings attended"), "{}", met.body);
+    assert!(met.body.contains("0 of 1 resources contributed"));
+}
+
+#[tokio::test]
+async fn publishing_a_resource_and_co_hosting_a_meeting_that_took_place_meet_their_requirements() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let mut cohort = cohort_with_two_members(&app).await;
+    app.person("host@example.org", &[(Role::Coordinator, Some("NY"))])
+        .await;
+    let mut host = app.other_browser();
+    host.sign_in("host@example.org").await;
+    enrolled_days_ago(&app, 30).await;
+    let before = cohort.ana.get(&cohort.path).await;
+
+    // Act
+    let form = crate::resources::resource_form("First meetings", "Agree on goals together.");
+    let created = cohort.ana.post_form("/resources/new", &form).await;
+    let resource = created.location().trim_end_matches("/edit").to_owned();
+    let submitted = cohort
+        .ana
+        .post_form(&format!("{resource}/submit"), &[])
+        .await;
+    let in_review = cohort.ana.get(&cohort.path).await;
+    cohort
+        .ben
+        .post_form(
+            &format!("{resource}/review"),
+            &[("decision", "approve"), ("comment", "Clear.")],
+        )
+        .await;
+    let published = cohort.ana.get(&cohort.path).await;
+    let meeting = planned(&mut host, "network", 1, "ana@example.org").await;
+    let planned_only = cohort.ana.get(&cohort.path).await;
+    took_place(&app, meeting[0], 2).await;
+    let co_hosted = cohort.ana.get(&cohort.path).await;
+
+    // Assert
+    assert!(before.body.contains("0 of 1 resources contributed"));
+    assert!(before.body.contains("0 of 1 sessions co-facilitated"));
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    assert!(
+        in_review.body.contains("0 of 1 resources contributed"),
+        "not yet published"
+    );
+    assert!(
+        !published.body.contains("resources contributed"),
+        "{}",
+        published.body
+    );
+    assert!(
+        planned_only.body.contains("0 of 1 sessions co-facilitated"),
+        "not yet held"
+    );
+    assert!(
+        !co_hosted.body.contains("sessions co-facilitated"),
+        "{}",
+        co_hosted.body
+    );
+}

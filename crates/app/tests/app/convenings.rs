@@ -837,3 +837,398 @@ async fn the_month_view_and_the_past_search_find_convenings_by_day_audience_and_
     );
     assert_eq!(bad_month.status, StatusCode::BAD_REQUEST);
 }
+
+/// For the access table: a convening of `cohort` hosted by `host`, and one of a new circle
+/// whose guide is `circle.guide@example.org` and whose one member is `member`; returns
+/// (cohort convening, circle convening).
+pub async fn group_fixtures(app: &TestApp, cohort: i64, host: i64, member: i64) -> (i64, i64) {
+    use carrel_app::cohorts::circles;
+
+    let guide = app
+        .person("circle.guide@example.org", &[(Role::Guide, None)])
+        .await;
+    let new_circle = circles::NewCircle {
+        name: "Circle of the access table".into(),
+        description: String::new(),
+        region_id: Some(app.region_id("NY").await),
+        topic_id: None,
+    };
+    let circle = circles::create(&app.db, &new_circle, guide).await.unwrap();
+    circles::add_member(&app.db, circle, member).await.unwrap();
+    let zone = schedule::zone_or_default("America/New_York");
+    let date = Utc::now().date_naive() + Duration::days(7);
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+    let one = NaiveTime::from_hms_opt(13, 0, 0).unwrap();
+    let slots = schedule::plan_slots(zone, date, noon, one, Repeat::Never, 1);
+    let mut ids = Vec::new();
+    for (audience, host) in [
+        (Audience::Cohort(cohort), host),
+        (Audience::Circle(circle), guide),
+    ] {
+        let created = store::create(
+            &app.db,
+            &NewConvening {
+                audience,
+                title: "A group's meeting",
+                agenda: "",
+                host_id: host,
+                time_zone: "America/New_York",
+                video_url: "https://meet.jit.si/Carrel-group",
+                repeat: Repeat::Never,
+                slots: &slots,
+            },
+        )
+        .await
+        .unwrap();
+        ids.push(created[0]);
+    }
+    (ids[0], ids[1])
+}
+
+/// A cohort led by `lead@example.org` with `member@example.org` enrolled, and a
+/// coordinator who is not in it; returns the cohort's id.
+async fn cohort_of_one(app: &TestApp) -> i64 {
+    use carrel_app::cohorts::store as cohorts;
+
+    let lead = app.person("lead@example.org", &[(Role::Guide, None)]).await;
+    let member = app
+        .person("member@example.org", &[(Role::Coordinator, Some("NY"))])
+        .await;
+    app.person("outsider@example.org", &[(Role::Coordinator, Some("NY"))])
+        .await;
+    let new_cohort = cohorts::NewCohort {
+        name: "Cohort of the test".into(),
+        starts_on: Utc::now().date_naive(),
+        ends_on: Utc::now().date_naive() + Duration::days(200),
+        lead_id: Some(lead),
+        requirements: Default::default(),
+    };
+    let cohort = cohorts::create(&app.db, &new_cohort, lead).await.unwrap();
+    cohorts::enroll(&app.db, cohort, member).await.unwrap();
+    cohort
+}
+
+#[tokio::test]
+async fn a_cohorts_lead_plans_its_convening_which_only_its_members_see_and_are_invited_to() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let cohort = cohort_of_one(&app).await;
+    let audience = format!("cohort-{cohort}");
+    let mut lead = browser(&app, "lead@example.org").await;
+    let mut member = browser(&app, "member@example.org").await;
+    let mut outsider = browser(&app, "outsider@example.org").await;
+
+    // Act
+    let form = member.get("/convenings/new").await;
+    let by_member = plan(&mut member, &plan_fields(&audience, &[])).await;
+    let offered = lead.get("/convenings/new").await;
+    let planned = plan(&mut lead, &plan_fields(&audience, &[])).await;
+    let id = id_from(planned.location());
+    let seen = member.get(&format!("/convenings/{id}")).await;
+    let hidden = outsider.get(&format!("/convenings/{id}")).await;
+    let listed = member.get("/convenings").await;
+    let not_listed = outsider.get("/convenings").await;
+
+    // Assert
+    assert!(!form.body.contains(&format!("value=\"{audience}\"")));
+    assert_eq!(by_member.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(by_member.body.contains("Choose who the convening is for."));
+    assert!(offered.body.contains(&format!("value=\"{audience}\"")));
+    assert!(offered.body.contains("the cohort Cohort of the test"));
+    assert!(
+        !offered.body.contains("value=\"network\""),
+        "a lead who is not a coordinator"
+    );
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.contains("the cohort Cohort of the test"));
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(listed.body.contains("Coordinator network call"));
+    assert!(!not_listed.body.contains("Coordinator network call"));
+    assert_eq!(app.emails_to("member@example.org").await.len(), 1);
+    assert_eq!(app.emails_to("lead@example.org").await.len(), 1);
+    assert!(app.emails_to("outsider@example.org").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_circles_guide_plans_its_convening_for_its_members_and_not_for_those_still_asking() {
+    // Arrange
+    use carrel_app::cohorts::circles;
+
+    let app = TestApp::spawn().await;
+    let guide = app
+        .person(
+            "guide@example.org",
+            &[(Role::Guide, None), (Role::Mentor, None)],
+        )
+        .await;
+    let member = app
+        .person("member@example.org", &[(Role::Mentor, None)])
+        .await;
+    let asking = app
+        .person("asking@example.org", &[(Role::Mentor, None)])
+        .await;
+    app.person("other.guide@example.org", &[(Role::Guide, None)])
+        .await;
+    let new_circle = circles::NewCircle {
+        name: "Instruction mentors".into(),
+        description: String::new(),
+        region_id: Some(app.region_id("NY").await),
+        topic_id: None,
+    };
+    let circle = circles::create(&app.db, &new_circle, guide).await.unwrap();
+    circles::add_member(&app.db, circle, member).await.unwrap();
+    circles::request_to_join(&app.db, circle, asking)
+        .await
+        .unwrap();
+    let audience = format!("circle-{circle}");
+    let mut guide = browser(&app, "guide@example.org").await;
+    let mut other_guide = browser(&app, "other.guide@example.org").await;
+    let mut member = browser(&app, "member@example.org").await;
+    let mut asking = browser(&app, "asking@example.org").await;
+
+    // Act
+    let refused = plan(&mut other_guide, &plan_fields(&audience, &[])).await;
+    let planned = plan(&mut guide, &plan_fields(&audience, &[])).await;
+    let id = id_from(planned.location());
+    let seen = member.get(&format!("/convenings/{id}/invite.ics")).await;
+    let hidden = asking.get(&format!("/convenings/{id}")).await;
+
+    // Assert
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "a guide of no circle plans nothing"
+    );
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    assert_eq!(seen.status, StatusCode::OK);
+    assert_eq!(parse_ics(&seen.body).events.len(), 1);
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.emails_to("member@example.org").await.len(), 1);
+    assert!(app.emails_to("asking@example.org").await.is_empty());
+    assert!(app.emails_to("other.guide@example.org").await.is_empty());
+}
+
+/// The fields of an edit form for a meeting, with `changes` applied.
+fn edit_fields<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, String)> {
+    let mut fields = plan_fields("network", changes);
+    fields.retain(|(k, _)| !matches!(*k, "audience" | "repeat" | "meetings"));
+    fields
+}
+
+async fn ics_of(browser: &mut TestApp, id: i64) -> BTreeMap<String, String> {
+    let response = browser.get(&format!("/convenings/{id}/invite.ics")).await;
+    parse_ics(&response.body).events.remove(0)
+}
+
+fn utc_stamp(date: NaiveDate, hour: u32, zone: &str) -> String {
+    let zone = schedule::zone_or_default(zone);
+    schedule::to_utc(zone, date.and_hms_opt(hour, 0, 0).unwrap())
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string()
+}
+
+#[tokio::test]
+async fn changing_a_meeting_and_the_following_ones_moves_them_raises_their_sequence_and_tells_once()
+{
+    // Arrange
+    let app = TestApp::spawn().await;
+    app.person("host@example.org", &[(Role::Coordinator, Some("NY"))])
+        .await;
+    app.person_in("ca@example.org", "CA", &[(Role::Coordinator, Some("CA"))])
+        .await;
+    let mut host = browser(&app, "host@example.org").await;
+    let first_date = days_ahead(14);
+    let fields = plan_fields(
+        "network",
+        &[
+            ("repeat", "weekly"),
+            ("meetings", "4"),
+            ("date", &first_date),
+        ],
+    );
+    let first = id_from(plan(&mut host, &fields).await.location());
+    let ids = [first, first + 1, first + 2, first + 3];
+    let second_date = NaiveDate::parse_from_str(&days_ahead(21), "%Y-%m-%d").unwrap();
+    let moved_date = (second_date + Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let before: Vec<_> = {
+        let mut all = Vec::new();
+        for id in ids {
+            all.push(ics_of(&mut host, id).await);
+        }
+        all
+    };
+
+    // Act
+    let form = host.get(&format!("/convenings/{}/edit", ids[1])).await;
+    let changed = host
+        .post_form(
+            &format!("/convenings/{}/edit", ids[1]),
+            &edit_fields(&[
+                ("scope", "following"),
+                ("title", "Network call, now on Thursdays"),
+                ("date", &moved_date),
+                ("start", "16:00"),
+                ("end", "17:00"),
+            ])
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+        )
+        .await;
+    let mut after = Vec::new();
+    for id in ids {
+        after.push(ics_of(&mut host, id).await);
+    }
+
+    // Assert
+    assert!(form.body.contains("This meeting and the following ones"));
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert_eq!(after[0], before[0], "the earlier meeting is untouched");
+    for (n, event) in after.iter().enumerate().skip(1) {
+        assert_eq!(
+            event["UID"], before[n]["UID"],
+            "the same event for calendars"
+        );
+        assert_eq!(event["SEQUENCE"], "1");
+        assert_eq!(event["SUMMARY"], "Network call, now on Thursdays");
+        let day = second_date + Duration::days(1 + 7 * (n as i64 - 1));
+        assert_eq!(event["DTSTART"], utc_stamp(day, 16, "America/New_York"));
+        assert_eq!(event["DTEND"], utc_stamp(day, 17, "America/New_York"));
+    }
+    let told = app.emails_to("ca@example.org").await;
+    assert_eq!(
+        told.len(),
+        2,
+        "the invitation, then one email for the three changes"
+    );
+    assert!(told[1].contains("These 3 meetings now meet"));
+}
+
+#[tokio::test]
+async fn changing_the_whole_series_keeps_past_meetings_times_and_refuses_moving_one_into_the_past()
+{
+    // Arrange
+    let app = TestApp::spawn().await;
+    app.person("host@example.org", &[(Role::Coordinator, Some("NY"))])
+        .await;
+    let mut host = browser(&app, "host@example.org").await;
+    let fields = plan_fields("network", &[("repeat", "weekly"), ("meetings", "3")]);
+    let first = id_from(plan(&mut host, &fields).await.location());
+    let ids = [first, first + 1, first + 2];
+    // The first meeting took place: move it into the past as the clock would.
+    carrel_app::execute!(
+        &app.db,
+        sqlx::query("UPDATE convenings SET starts_at = $1, ends_at = $2 WHERE id = $3")
+            .bind(Utc::now() - Duration::days(7))
+            .bind(Utc::now() - Duration::days(7) + Duration::hours(1))
+            .bind(first)
+    )
+    .unwrap();
+    let past = ics_of(&mut host, first).await;
+    let third = ics_of(&mut host, ids[2]).await;
+    let second_date = days_ahead(37);
+    let too_early = days_ahead(-40);
+
+    // Act
+    let into_the_past = host
+        .post_form(
+            &format!("/convenings/{}/edit", ids[1]),
+            &edit_fields(&[("scope", "series"), ("date", &too_early)])
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    let renamed = host
+        .post_form(
+            &format!("/convenings/{}/edit", ids[1]),
+            &edit_fields(&[
+                ("scope", "series"),
+                ("title", "Renamed series"),
+                ("date", &second_date),
+                ("start", "17:00"),
+                ("end", "18:00"),
+            ])
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+        )
+        .await;
+    let unknown = host
+        .post_form(
+            &format!("/convenings/{}/edit", ids[1]),
+            &edit_fields(&[("scope", "everything")])
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(into_the_past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(into_the_past.body.contains("id=\"date-error\""));
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    let now_past = ics_of(&mut host, first).await;
+    assert_eq!(
+        now_past["DTSTART"], past["DTSTART"],
+        "it took place when it did"
+    );
+    assert_eq!(now_past["SUMMARY"], "Renamed series");
+    assert_eq!(now_past["SEQUENCE"], "1");
+    let now_third = ics_of(&mut host, ids[2]).await;
+    assert_eq!(now_third["SEQUENCE"], "1");
+    assert_eq!(now_third["UID"], third["UID"]);
+    assert_ne!(
+        now_third["DTSTART"], third["DTSTART"],
+        "moved with the second"
+    );
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown
+        .body
+        .contains("Choose which meetings the change applies to."));
+}
+
+#[tokio::test]
+async fn a_co_host_must_be_in_the_audience_and_is_shown_on_the_page() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    app.person("host@example.org", &[(Role::Coordinator, Some("NY"))])
+        .await;
+    app.person_in("ca@example.org", "CA", &[(Role::Coordinator, Some("CA"))])
+        .await;
+    app.person("mentee@example.org", &[(Role::Mentee, None)])
+        .await;
+    let mut host = browser(&app, "host@example.org").await;
+
+    // Act
+    let outsider = plan(
+        &mut host,
+        &plan_fields("network", &[("cohost_email", "mentee@example.org")]),
+    )
+    .await;
+    let itself = plan(
+        &mut host,
+        &plan_fields("network", &[("cohost_email", "host@example.org")]),
+    )
+    .await;
+    let planned = plan(
+        &mut host,
+        &plan_fields("network", &[("cohost_email", "ca@example.org")]),
+    )
+    .await;
+
+    // Assert
+    assert_eq!(outsider.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(outsider.body.contains("id=\"cohost_email-error\""));
+    assert!(outsider.body.contains("value=\"mentee@example.org\""));
+    assert_eq!(itself.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(itself.body.contains("The host cannot co-host too"));
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    let page = host.get(planned.location()).await;
+    assert!(page.body.contains("<dt>Co-host</dt>"));
+    let edit = host.get(&format!("{}/edit", planned.location())).await;
+    assert!(edit.body.contains("value=\"ca@example.org\""));
+}

@@ -111,3 +111,27 @@ async fn a_refused_message_stays_queued_with_its_error() {
     assert_eq!(stored.attempts, 1);
     assert!(stored.last_error.is_some());
 }
+
+#[tokio::test]
+async fn many_messages_queued_together_all_reach_the_outbox_across_batches() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let messages: Vec<mail::Outgoing> = (0..601)
+        .map(|n| mail::Outgoing {
+            to: format!("coordinator{n}@example.org"),
+            subject: format!("Invitation {n}"),
+            body: format!("Hello number {n}"),
+        })
+        .collect();
+
+    // Act
+    let queued = mail::enqueue_many(&app.db, &messages).await.unwrap();
+
+    // Assert
+    assert_eq!(queued, 601);
+    let outbox = mail::list(&app.db, 1000, 0).await.unwrap();
+    assert_eq!(outbox.len(), 601);
+    let last = app.emails_to("coordinator600@example.org").await;
+    assert_eq!(last, ["Hello number 600"]);
+    assert!(outbox.iter().all(|m| m.status == "queued"));
+}

@@ -316,23 +316,34 @@ async fn a_mentor_applies_and_the_admin_sees_the_candidate_with_what_qualifies_t
 }
 
 #[tokio::test]
-async fn a_region_page_shows_coverage_to_all_and_supply_and_demand_to_its_coordinator() {
+async fn a_region_page_shows_coverage_to_all_and_supply_and_demand_from_waiting_cycles() {
     // Arrange
+    use crate::cycles::{cycle_in, mentee_in, mentor_in, set_stage};
+    use carrel_app::cycles::applications;
+    use carrel_app::cycles::state::CycleState;
+
     let app = TestApp::spawn().await;
     app.person(
         "coordinator@example.org",
         &[(Role::Coordinator, Some("NY"))],
     )
     .await;
-    let mentor = app
-        .person("mentor@example.org", &[(Role::Mentor, None)])
+    let open = cycle_in(&app, Some("NY"), CycleState::Open).await;
+    let waiting = mentee_in(&app, open, "waiting@example.org", &["leadership"]).await;
+    set_stage(&app, waiting, "early").await;
+    mentor_in(&app, open, "mentor@example.org", &["leadership"], 3).await;
+    let published = cycle_in(&app, Some("NY"), CycleState::Published).await;
+    let matched = mentee_in(&app, published, "matched@example.org", &["leadership"]).await;
+    set_stage(&app, matched, "early").await;
+    let national = cycle_in(&app, None, CycleState::Matching).await;
+    let elsewhere = app
+        .person_in("elsewhere@example.org", "CA", &[(Role::Mentee, None)])
         .await;
-    carrel_app::execute!(
-        &app.db,
-        sqlx::query("UPDATE people SET hours_per_month = 6, stage = 'senior' WHERE id = $1")
-            .bind(mentor)
-    )
-    .unwrap();
+    set_stage(&app, elsewhere, "early").await;
+    let application = crate::cycles::application(&app, &["leadership"]).await;
+    applications::save_applications(&app.db, national, &[(elsewhere, application)])
+        .await
+        .unwrap();
     let mut coordinator = app.other_browser();
     coordinator.sign_in("coordinator@example.org").await;
     let mut visitor = app.other_browser();
@@ -340,15 +351,27 @@ async fn a_region_page_shows_coverage_to_all_and_supply_and_demand_to_its_coordi
     // Act
     let seen = coordinator.get("/regions/NY").await;
     let public = visitor.get("/regions/NY").await;
+    let nation = coordinator.get("/network").await;
 
     // Assert
     assert!(public.body.contains("status-gap"));
-    assert!(!public.body.contains("Estimated capacity"));
-    assert!(seen.body.contains("Estimated capacity"));
+    assert!(!public.body.contains("Places offered"));
+    assert!(seen.body.contains("Places offered"));
+    let early = "<th scope=\"row\">Early career (0–5 years)</th>";
     assert!(
         seen.body
-            .contains("<th scope=\"row\">Senior and leadership</th><td>0</td><td>1</td><td>3</td>"),
-        "{}",
+            .contains(&format!("{early}<td>1</td><td>1</td><td>3</td>")),
+        "one waiting in New York, not the matched one nor California's: {}",
         seen.body
     );
+    assert!(
+        nation
+            .body
+            .contains(&format!("{early}<td>2</td><td>1</td><td>3</td>")),
+        "the nation counts California's too: {}",
+        nation.body
+    );
+    assert!(nation
+        .body
+        .contains("<th scope=\"row\">All stages</th><td>2</td><td>1</td><td>3</td>"));
 }

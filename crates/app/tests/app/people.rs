@@ -95,6 +95,14 @@ async fn profile_problems_are_shown_at_their_fields_and_keep_what_was_typed() {
         "other fields are kept"
     );
     assert!(body.contains("aria-invalid=\"true\""));
+    assert!(
+        body.contains("aria-describedby=\"name-error\""),
+        "the name field points at its message"
+    );
+    assert!(
+        !body.contains("aria-describedby=\"\""),
+        "no field points at nothing"
+    );
     let stored = carrel_app::people::profile::load(&app.db, 1)
         .await
         .unwrap()
@@ -194,6 +202,58 @@ async fn the_directory_filters_by_role_stage_topic_and_pages() {
         percent.body.contains("No one matches"),
         "% is a character, not a wildcard"
     );
+}
+
+#[tokio::test]
+async fn the_directory_finds_people_by_the_start_of_any_word_of_their_name_or_library() {
+    // Arrange
+    let mut app = TestApp::spawn().await;
+    app.person("admin@example.org", &[(Role::Admin, None)])
+        .await;
+    let ana = app.person("ana@example.org", &[(Role::Mentee, None)]).await;
+    app.person("other@example.org", &[(Role::Mentee, None)])
+        .await;
+    app.sign_in("ana@example.org").await;
+    let mut profile = valid_profile();
+    profile.retain(|(key, _)| *key != "name");
+    profile.push(("name", "Ana María García-López"));
+    app.post_form("/profile", &profile).await;
+    let mut admin = app.other_browser();
+    admin.sign_in("admin@example.org").await;
+    let link = format!("/people/{ana}\"");
+
+    // Act
+    let by_surname_start = admin.get("/people?q=garc").await.body;
+    let by_accent = admin.get("/people?q=Garc%C3%ADa").await.body;
+    let by_second_surname = admin.get("/people?q=lopez").await.body;
+    let by_two_words = admin.get("/people?q=ana+maple").await.body;
+    let by_library = admin.get("/people?q=falls+public").await.body;
+    let by_address = admin.get("/people?q=ana%40example").await.body;
+    let by_middle_of_word = admin.get("/people?q=arcia").await.body;
+    let by_old_name = admin.get("/people?q=person+ana").await.body;
+    let by_unrelated_word = admin.get("/people?q=ana+brooklyn").await.body;
+
+    // Assert
+    for (what, body) in [
+        ("start of a surname", &by_surname_start),
+        ("accented spelling", &by_accent),
+        ("second surname", &by_second_surname),
+        ("name and library words", &by_two_words),
+        ("library words", &by_library),
+        ("address", &by_address),
+    ] {
+        assert!(body.contains(&link), "found by {what}");
+        assert!(!body.contains("Person other@"), "only Ana, by {what}");
+    }
+    assert!(
+        !by_middle_of_word.contains(&link),
+        "words match from their start"
+    );
+    assert!(
+        !by_old_name.contains(&link),
+        "a renamed person loses the old name's words"
+    );
+    assert!(!by_unrelated_word.contains(&link), "every word must match");
 }
 
 #[tokio::test]

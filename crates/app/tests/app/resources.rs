@@ -196,7 +196,8 @@ async fn coordinators(app: &TestApp) -> (i64, i64) {
     (ny, ca)
 }
 
-fn resource_form<'a>(title: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
+/// A page resource form with these title and body.
+pub fn resource_form<'a>(title: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("kind", "page"),
         ("title", title),

@@ -6,7 +6,7 @@
 //!
 //! [`AppError::Forbidden`]: crate::platform::error::AppError::Forbidden
 
-use crate::convenings::audience::Audience;
+use crate::convenings::audience::{Audience, Groups};
 use crate::platform::auth::roles::Role;
 use crate::platform::auth::viewer::Viewer;
 
@@ -377,54 +377,72 @@ mod tests {
 /// Whether a viewer is one of the people a convening is for.
 ///
 /// The network is every coordinator, guide and admin; a region is its members (by profile)
-/// and its coordinators.
-pub fn belongs_to_audience(viewer: &Viewer, audience: Audience) -> bool {
+/// and its coordinators; a cohort is its members and its lead; a circle is its members and
+/// its guide. `groups` are the viewer's cohorts and circles.
+pub fn belongs_to_audience(viewer: &Viewer, groups: &Groups, audience: Audience) -> bool {
     match audience {
         Audience::Network => {
             viewer.has(Role::Coordinator) || viewer.has(Role::Guide) || viewer.is_admin()
         }
         Audience::Region(region) => viewer.region_id == Some(region) || viewer.coordinates(region),
+        Audience::Cohort(cohort) => {
+            groups.cohorts.contains(&cohort) || groups.cohorts_led.contains(&cohort)
+        }
+        Audience::Circle(circle) => {
+            groups.circles.contains(&circle) || groups.circles_guided.contains(&circle)
+        }
     }
 }
 
 /// The audiences whose convenings a viewer's lists and calendar feed show.
-pub fn own_audiences(viewer: &Viewer) -> Vec<Audience> {
+pub fn own_audiences(viewer: &Viewer, groups: &Groups) -> Vec<Audience> {
     let mut audiences = Vec::new();
-    if belongs_to_audience(viewer, Audience::Network) {
+    if belongs_to_audience(viewer, groups, Audience::Network) {
         audiences.push(Audience::Network);
     }
     let regions = viewer
         .region_id
         .into_iter()
         .chain(viewer.coordinated_regions());
-    for region in regions {
-        if !audiences.contains(&Audience::Region(region)) {
-            audiences.push(Audience::Region(region));
+    let cohorts = groups.cohorts.iter().chain(&groups.cohorts_led);
+    let circles = groups.circles.iter().chain(&groups.circles_guided);
+    let others = regions
+        .map(Audience::Region)
+        .chain(cohorts.map(|id| Audience::Cohort(*id)))
+        .chain(circles.map(|id| Audience::Circle(*id)));
+    for audience in others {
+        if !audiences.contains(&audience) {
+            audiences.push(audience);
         }
     }
     audiences
 }
 
 /// Whether a viewer may see a convening: its audience, and admins.
-pub fn may_see_convening(viewer: &Viewer, audience: Audience) -> bool {
-    viewer.is_admin() || belongs_to_audience(viewer, audience)
+pub fn may_see_convening(viewer: &Viewer, groups: &Groups, audience: Audience) -> bool {
+    viewer.is_admin() || belongs_to_audience(viewer, groups, audience)
 }
 
-/// Whether a viewer may plan a convening for an audience: admins for any; coordinators for
-/// the network and for the regions they coordinate.
-pub fn may_plan_convening(viewer: &Viewer, audience: Audience) -> bool {
-    if viewer.is_admin() {
-        return true;
-    }
+/// Whether a viewer may plan a convening for an audience: coordinators for the network and
+/// for the regions they coordinate, a cohort's lead for the cohort, a circle's guide for the
+/// circle, and admins for every network, region and cohort. A circle belongs to its guide,
+/// so admins, who do not write in circles, do not plan its meetings either.
+pub fn may_plan_convening(viewer: &Viewer, groups: &Groups, audience: Audience) -> bool {
     match audience {
+        Audience::Circle(circle) => groups.circles_guided.contains(&circle),
+        _ if viewer.is_admin() => true,
         Audience::Network => viewer.has(Role::Coordinator),
         Audience::Region(region) => viewer.coordinates(region),
+        Audience::Cohort(cohort) => groups.cohorts_led.contains(&cohort),
     }
 }
 
 /// Whether a viewer may plan convenings at all, for the planning form.
-pub fn may_plan_any_convening(viewer: &Viewer) -> bool {
-    viewer.is_admin() || viewer.has(Role::Coordinator)
+pub fn may_plan_any_convening(viewer: &Viewer, groups: &Groups) -> bool {
+    viewer.is_admin()
+        || viewer.has(Role::Coordinator)
+        || !groups.cohorts_led.is_empty()
+        || !groups.circles_guided.is_empty()
 }
 
 /// Whether a viewer runs a convening: edits, moves or cancels it, takes attendance, writes
@@ -456,6 +474,10 @@ mod convening_tests {
         }
     }
 
+    fn none() -> Groups {
+        Groups::default()
+    }
+
     #[test]
     fn the_network_is_coordinators_guides_and_admins() {
         let cases = [
@@ -466,8 +488,14 @@ mod convening_tests {
             (viewer(1, &[(Role::Mentee, None)], Some(5)), false),
         ];
         for (who, expected) in cases {
-            assert_eq!(belongs_to_audience(&who, Audience::Network), expected);
-            assert_eq!(may_see_convening(&who, Audience::Network), expected);
+            assert_eq!(
+                belongs_to_audience(&who, &none(), Audience::Network),
+                expected
+            );
+            assert_eq!(
+                may_see_convening(&who, &none(), Audience::Network),
+                expected
+            );
         }
     }
 
@@ -478,16 +506,20 @@ mod convening_tests {
         let coordinator = viewer(1, &[(Role::Coordinator, Some(5))], Some(6));
         let admin = viewer(1, &[(Role::Admin, None)], None);
 
-        assert!(may_see_convening(&member, Audience::Region(5)));
-        assert!(!may_see_convening(&elsewhere, Audience::Region(5)));
-        assert!(may_see_convening(&coordinator, Audience::Region(5)));
-        assert!(may_see_convening(&admin, Audience::Region(5)));
-        assert!(!belongs_to_audience(&admin, Audience::Region(5)));
+        assert!(may_see_convening(&member, &none(), Audience::Region(5)));
+        assert!(!may_see_convening(&elsewhere, &none(), Audience::Region(5)));
+        assert!(may_see_convening(
+            &coordinator,
+            &none(),
+            Audience::Region(5)
+        ));
+        assert!(may_see_convening(&admin, &none(), Audience::Region(5)));
+        assert!(!belongs_to_audience(&admin, &none(), Audience::Region(5)));
         assert_eq!(
-            own_audiences(&coordinator),
+            own_audiences(&coordinator, &none()),
             vec![Audience::Network, Audience::Region(6), Audience::Region(5)]
         );
-        assert_eq!(own_audiences(&member), vec![Audience::Region(5)]);
+        assert_eq!(own_audiences(&member, &none()), vec![Audience::Region(5)]);
     }
 
     #[test]
@@ -496,12 +528,83 @@ mod convening_tests {
         let mentor = viewer(1, &[(Role::Mentor, None)], Some(5));
         let admin = viewer(1, &[(Role::Admin, None)], None);
 
-        assert!(may_plan_convening(&coordinator, Audience::Network));
-        assert!(may_plan_convening(&coordinator, Audience::Region(5)));
-        assert!(!may_plan_convening(&coordinator, Audience::Region(6)));
-        assert!(!may_plan_convening(&mentor, Audience::Region(5)));
-        assert!(!may_plan_any_convening(&mentor));
-        assert!(may_plan_convening(&admin, Audience::Region(6)));
+        assert!(may_plan_convening(&coordinator, &none(), Audience::Network));
+        assert!(may_plan_convening(
+            &coordinator,
+            &none(),
+            Audience::Region(5)
+        ));
+        assert!(!may_plan_convening(
+            &coordinator,
+            &none(),
+            Audience::Region(6)
+        ));
+        assert!(!may_plan_convening(&mentor, &none(), Audience::Region(5)));
+        assert!(!may_plan_any_convening(&mentor, &none()));
+        assert!(may_plan_convening(&admin, &none(), Audience::Region(6)));
+    }
+
+    #[test]
+    fn a_cohort_is_its_members_and_lead_and_only_the_lead_and_admins_plan_for_it() {
+        let enrolled = Groups {
+            cohorts: vec![3],
+            ..Groups::default()
+        };
+        let leading = Groups {
+            cohorts_led: vec![3],
+            ..Groups::default()
+        };
+        let member = viewer(1, &[(Role::Coordinator, Some(5))], Some(5));
+        let lead = viewer(2, &[(Role::Mentor, None)], Some(5));
+        let outsider = viewer(3, &[(Role::Coordinator, Some(6))], Some(6));
+        let admin = viewer(4, &[(Role::Admin, None)], None);
+
+        assert!(may_see_convening(&member, &enrolled, Audience::Cohort(3)));
+        assert!(!may_see_convening(&member, &enrolled, Audience::Cohort(4)));
+        assert!(may_see_convening(&lead, &leading, Audience::Cohort(3)));
+        assert!(!may_see_convening(&outsider, &none(), Audience::Cohort(3)));
+        assert!(may_see_convening(&admin, &none(), Audience::Cohort(3)));
+        assert!(!belongs_to_audience(&admin, &none(), Audience::Cohort(3)));
+
+        assert!(!may_plan_convening(&member, &enrolled, Audience::Cohort(3)));
+        assert!(may_plan_convening(&lead, &leading, Audience::Cohort(3)));
+        assert!(!may_plan_convening(&lead, &leading, Audience::Cohort(4)));
+        assert!(
+            may_plan_any_convening(&lead, &leading),
+            "a lead who is not a coordinator"
+        );
+        assert!(may_plan_convening(&admin, &none(), Audience::Cohort(3)));
+        assert_eq!(own_audiences(&member, &enrolled)[2], Audience::Cohort(3));
+    }
+
+    #[test]
+    fn a_circle_is_its_members_and_guide_and_only_the_guide_plans_for_it() {
+        let joined = Groups {
+            circles: vec![7],
+            ..Groups::default()
+        };
+        let guiding = Groups {
+            circles_guided: vec![7],
+            ..Groups::default()
+        };
+        let mentor = viewer(1, &[(Role::Mentor, None)], Some(5));
+        let guide = viewer(2, &[(Role::Guide, None)], Some(5));
+        let admin = viewer(3, &[(Role::Admin, None)], None);
+
+        assert!(may_see_convening(&mentor, &joined, Audience::Circle(7)));
+        assert!(!may_see_convening(&mentor, &none(), Audience::Circle(7)));
+        assert!(may_see_convening(&guide, &guiding, Audience::Circle(7)));
+        assert!(may_see_convening(&admin, &none(), Audience::Circle(7)));
+        assert_eq!(
+            own_audiences(&mentor, &joined),
+            vec![Audience::Region(5), Audience::Circle(7)]
+        );
+
+        assert!(may_plan_convening(&guide, &guiding, Audience::Circle(7)));
+        assert!(!may_plan_convening(&guide, &guiding, Audience::Circle(8)));
+        assert!(!may_plan_convening(&mentor, &joined, Audience::Circle(7)));
+        assert!(!may_plan_convening(&admin, &none(), Audience::Circle(7)));
+        assert!(!may_plan_any_convening(&mentor, &joined));
     }
 
     #[test]
@@ -749,5 +852,207 @@ mod cycles_tests {
         assert!(!may_see_career_timeline(&member, 11, Some(5)));
         assert!(may_see_career_timeline(&ny, 10, Some(5)));
         assert!(!may_see_career_timeline(&ny, 10, Some(6)));
+    }
+}
+
+// Surveys: who sends them and reads their results, who answers, who may see a name.
+
+/// Whether a viewer sends surveys for a cycle of this region (`None`: national) and closes
+/// them: those who run the cycle.
+pub fn may_send_survey(viewer: &Viewer, cycle_regions: &[i64]) -> bool {
+    may_manage_cycle(viewer, cycle_regions)
+}
+
+/// Whether a viewer reads a survey's results (aggregates only) and exports them: those who
+/// run its cycle.
+pub fn may_see_survey_results(viewer: &Viewer, cycle_regions: &[i64]) -> bool {
+    may_manage_cycle(viewer, cycle_regions)
+}
+
+/// Whether a viewer may answer a survey: only the people it asks, while it is open.
+pub fn may_answer_survey(is_recipient: bool, is_open: bool) -> bool {
+    is_recipient && is_open
+}
+
+/// Whether a viewer may open one named survey response (with a reason, which is logged)
+/// and read the log of such openings: admins only. Coordinators, liaisons, mentors and
+/// mentees never see who gave which answer.
+pub fn may_open_named_response(viewer: &Viewer) -> bool {
+    viewer.is_admin()
+}
+
+#[cfg(test)]
+mod survey_tests {
+    use super::*;
+    use crate::platform::auth::roles::Grant;
+
+    fn viewer(grants: &[(Role, Option<i64>)]) -> Viewer {
+        Viewer {
+            person_id: 1,
+            name: "Test".into(),
+            region_id: Some(5),
+            grants: grants
+                .iter()
+                .map(|&(role, region_id)| Grant { role, region_id })
+                .collect(),
+            session_digest: String::new(),
+        }
+    }
+
+    #[test]
+    fn coordinators_send_and_read_their_regions_surveys_and_admins_all() {
+        let ny = viewer(&[(Role::Coordinator, Some(5))]);
+        let admin = viewer(&[(Role::Admin, None)]);
+        let mentor = viewer(&[(Role::Mentor, None)]);
+        assert!(may_send_survey(&ny, &[5]) && may_see_survey_results(&ny, &[5]));
+        assert!(!may_send_survey(&ny, &[6]) && !may_see_survey_results(&ny, &[]));
+        assert!(may_send_survey(&admin, &[]) && may_see_survey_results(&admin, &[6]));
+        assert!(!may_send_survey(&mentor, &[5]) && !may_see_survey_results(&mentor, &[5]));
+    }
+
+    #[test]
+    fn only_admins_open_named_responses() {
+        let cases = [
+            (viewer(&[(Role::Admin, None)]), true),
+            (viewer(&[(Role::Coordinator, Some(5))]), false),
+            (viewer(&[(Role::Guide, None)]), false),
+            (viewer(&[(Role::Mentor, None)]), false),
+            (viewer(&[(Role::Mentee, None)]), false),
+        ];
+        for (who, expected) in cases {
+            assert_eq!(may_open_named_response(&who), expected);
+        }
+    }
+
+    #[test]
+    fn only_recipients_answer_and_only_while_open() {
+        assert!(may_answer_survey(true, true));
+        assert!(!may_answer_survey(true, false));
+        assert!(!may_answer_survey(false, true));
+    }
+}
+
+// Mentorships: the pair works on it, its liaison and the coordinators of its cycle watch
+// over it, and the private notes of its meetings are the pair's alone.
+
+/// Whether a viewer may see a mentorship: its pair, its liaison, and those who run its cycle.
+/// They see that meetings happened, never what was said. Anyone else is told it does not
+/// exist.
+pub fn may_view_mentorship(
+    viewer: &Viewer,
+    pair: (i64, i64),
+    liaison_id: Option<i64>,
+    cycle_regions: &[i64],
+) -> bool {
+    is_in_pair(viewer, pair)
+        || liaison_id == Some(viewer.person_id)
+        || may_manage_cycle(viewer, cycle_regions)
+}
+
+/// Whether a viewer works on a mentorship: agreement, goals, meetings, fit, extension, an
+/// early end and the closing reflection. Only the two people of the pair.
+pub fn may_work_on_mentorship(viewer: &Viewer, pair: (i64, i64)) -> bool {
+    is_in_pair(viewer, pair)
+}
+
+/// Whether a viewer may read the private notes of a pair's meetings: the two people of the
+/// pair alone. Not their liaison, not a coordinator, not an admin; no export carries them.
+pub fn may_read_private_notes(viewer: &Viewer, pair: (i64, i64)) -> bool {
+    is_in_pair(viewer, pair)
+}
+
+/// Whether a viewer may end a mentorship and return its mentee to the pool after a poor fit:
+/// those who run the cycle and the pair's liaison.
+pub fn may_repair_mentorship(
+    viewer: &Viewer,
+    liaison_id: Option<i64>,
+    cycle_regions: &[i64],
+) -> bool {
+    liaison_id == Some(viewer.person_id) || may_manage_cycle(viewer, cycle_regions)
+}
+
+/// Whether a viewer may open a mentor's letter of service: the mentor, and those who run
+/// the cycle (who may print it for them).
+pub fn may_view_letter_of_service(viewer: &Viewer, mentor_id: i64, cycle_regions: &[i64]) -> bool {
+    viewer.person_id == mentor_id || may_manage_cycle(viewer, cycle_regions)
+}
+
+/// Whether a viewer may see a cycle's mentorship dashboard: those who run the cycle.
+pub fn may_see_cycle_dashboard(viewer: &Viewer, cycle_regions: &[i64]) -> bool {
+    may_manage_cycle(viewer, cycle_regions)
+}
+
+/// Whether a viewer may see the national mentorship dashboard (admins).
+pub fn may_see_national_dashboard(viewer: &Viewer) -> bool {
+    viewer.is_admin()
+}
+
+fn is_in_pair(viewer: &Viewer, (mentee_id, mentor_id): (i64, i64)) -> bool {
+    viewer.person_id == mentee_id || viewer.person_id == mentor_id
+}
+
+#[cfg(test)]
+mod mentorships_tests {
+    use super::*;
+    use crate::platform::auth::roles::Grant;
+
+    fn viewer(id: i64, grants: &[(Role, Option<i64>)]) -> Viewer {
+        Viewer {
+            person_id: id,
+            name: "Test".into(),
+            region_id: Some(5),
+            grants: grants
+                .iter()
+                .map(|&(role, region_id)| Grant { role, region_id })
+                .collect(),
+            session_digest: String::new(),
+        }
+    }
+
+    const PAIR: (i64, i64) = (10, 20);
+
+    #[test]
+    fn private_notes_are_read_by_the_pair_alone() {
+        let mentee = viewer(10, &[(Role::Mentee, None)]);
+        let mentor = viewer(20, &[(Role::Mentor, None)]);
+        let liaison = viewer(30, &[(Role::Coordinator, Some(5))]);
+        let admin = viewer(40, &[(Role::Admin, None)]);
+        let stranger = viewer(50, &[(Role::Mentee, None)]);
+        assert!(may_read_private_notes(&mentee, PAIR));
+        assert!(may_read_private_notes(&mentor, PAIR));
+        for other in [&liaison, &admin, &stranger] {
+            assert!(!may_read_private_notes(other, PAIR), "{}", other.person_id);
+            assert!(!may_work_on_mentorship(other, PAIR), "{}", other.person_id);
+        }
+    }
+
+    #[test]
+    fn the_liaison_and_the_cycles_coordinators_watch_a_pair() {
+        let liaison = viewer(30, &[(Role::Coordinator, Some(6))]);
+        let ny = viewer(31, &[(Role::Coordinator, Some(5))]);
+        let ca = viewer(32, &[(Role::Coordinator, Some(6))]);
+        let admin = viewer(40, &[(Role::Admin, None)]);
+        let stranger = viewer(50, &[(Role::Mentor, None)]);
+        assert!(may_view_mentorship(&liaison, PAIR, Some(30), &[5]));
+        assert!(may_view_mentorship(&ny, PAIR, Some(30), &[5]));
+        assert!(may_view_mentorship(&admin, PAIR, None, &[]));
+        assert!(!may_view_mentorship(&ca, PAIR, Some(30), &[5]));
+        assert!(!may_view_mentorship(&stranger, PAIR, Some(30), &[5]));
+        assert!(may_repair_mentorship(&liaison, Some(30), &[5]));
+        assert!(!may_repair_mentorship(&ca, Some(30), &[5]));
+        assert!(!may_repair_mentorship(&viewer(10, &[]), Some(30), &[5]));
+    }
+
+    #[test]
+    fn dashboards_and_letters_follow_who_runs_the_cycle() {
+        let ny = viewer(31, &[(Role::Coordinator, Some(5))]);
+        let admin = viewer(40, &[(Role::Admin, None)]);
+        assert!(may_see_cycle_dashboard(&ny, &[5]));
+        assert!(!may_see_cycle_dashboard(&ny, &[6]));
+        assert!(!may_see_cycle_dashboard(&ny, &[]));
+        assert!(may_see_national_dashboard(&admin));
+        assert!(!may_see_national_dashboard(&ny));
+        assert!(may_view_letter_of_service(&viewer(20, &[]), 20, &[5]));
+        assert!(!may_view_letter_of_service(&viewer(10, &[]), 20, &[5]));
     }
 }

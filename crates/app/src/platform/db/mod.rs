@@ -170,6 +170,19 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     Utc::now().trunc_subsecs(0)
 }
 
+/// `($1, $2, …), ($n+1, …)`: placeholders for `rows` rows of `columns` values each.
+pub fn numbered_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = (1..=columns)
+                .map(|col| format!("${}", row * columns + col))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Joins ids into `1,2,3` for an SQL `IN (…)` list. Only for ids that come from the
 /// database or the access policy, never from a request: they are integers, so nothing can be
 /// injected, and the list length stays small.

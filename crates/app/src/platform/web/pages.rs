@@ -51,6 +51,7 @@ impl Page {
         let mut links = vec![link("/", "Home"), link("/profile", "My profile")];
         links.push(link("/convenings", "Convenings"));
         links.push(link("/cycles", "Cycles"));
+        links.push(link("/surveys", "Surveys"));
         if policy::directory_scope(viewer).is_some() {
             links.push(link("/people", "People"));
             links.push(link("/approvals", "Approvals"));
@@ -64,6 +65,8 @@ impl Page {
         if viewer.has(Role::Admin) {
             links.push(link("/admin/divisions", "Divisions"));
             links.push(link("/admin/outbox", "Outbox"));
+            links.push(link("/admin/survey-access", "Survey access log"));
+            links.push(link("/dashboard/national", "Dashboard"));
         }
         links
     }
