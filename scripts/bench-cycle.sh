@@ -17,4 +17,4 @@ DATA="${DATA:-/tmp/carrel-cycle-bench}"
 
 cd "$REPO"
 cargo build --release -p carrel-app --example cycle_timing --quiet
-"$REPO/target/release/examples/cycle_timing" "$DATA"
+"${CARGO_TARGET_DIR:-$REPO/target}/release/examples/cycle_timing" "$DATA"

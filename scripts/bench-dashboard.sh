@@ -12,7 +12,7 @@ set -euo pipefail
 duration="${1:-20}"
 connections="${2:-4}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-binary="${CARREL_BINARY:-$root/target/release/carrel}"
+binary="${CARREL_BINARY:-${CARGO_TARGET_DIR:-$root/target}/release/carrel}"
 port=18081
 base="http://127.0.0.1:$port"
 data="$(mktemp -d)"

@@ -11,7 +11,7 @@ set -euo pipefail
 
 duration="${1:-20}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-binary="$root/target/release/carrel"
+binary="${CARGO_TARGET_DIR:-$root/target}/release/carrel"
 port=18080
 base="http://127.0.0.1:$port"
 data="$(mktemp -d)"

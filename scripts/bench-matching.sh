@@ -30,7 +30,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 mkdir -p "$DATA"
 (cd "$REPO" && cargo build --release -p carrel --quiet)
-CARREL="$REPO/target/release/carrel"
+CARREL="${CARGO_TARGET_DIR:-$REPO/target}/release/carrel"
 
 value() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 peer() { grep "^$1 " "$2" | tr ' ' '\n' | awk -F= -v k="$3" '$1 == k { print $2 }'; }

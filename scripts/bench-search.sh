@@ -15,8 +15,8 @@ rounds="${3:-200}"
 profile="${CARGO_PROFILE:-dev}"
 
 cargo build -q -p carrel-app --example search_bench --profile "$profile"
-dir="target/debug"
-[ "$profile" = "release" ] && dir="target/release"
+dir="${CARGO_TARGET_DIR:-target}/debug"
+[ "$profile" = "release" ] && dir="${CARGO_TARGET_DIR:-target}/release"
 bench="$dir/examples/search_bench"
 
 echo "== SQLite"
