@@ -1,23 +1,28 @@
 //! The demo's cycles: last year's closed New York cycle with its mentorships, this year's
 //! New York cycle open for applications, California's in matching, Texas's with proposals
-//! out and answers coming in, and, at national scale, a national cycle in matching with
+//! out and answers coming in (and self-match open to the mentees still without a mentor,
+//! a few of whom asked a mentor themselves), and, at national scale, a national cycle in matching with
 //! about 50,000 applications and 20,000 offers.
 
 use std::collections::HashMap;
 
 use carrel_matching::synthetic::SplitMix64;
-use chrono::{Days, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 
 use crate::cycles::applications::{self, ValidApplication, ValidOffer, AVAILABILITY};
 use crate::cycles::cycle::{self, CycleForm, Placement};
 use crate::cycles::matching::{self, Solver};
 use crate::cycles::proposals::{self, Side};
+use crate::cycles::self_match;
 use crate::cycles::state::{CycleState, Move};
 use crate::demo::Scale;
 use crate::network;
 use crate::on_db;
 use crate::people::profile;
 use crate::platform::db::{now, Db};
+
+// Links in the demo's emails, which the outbox shows but never sends.
+const BASE_URL: &str = "http://127.0.0.1:8080";
 
 /// Builds the demo's cycles over the demo network.
 pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<()> {
@@ -27,7 +32,7 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<()> {
     let today = now().date_naive();
 
     let last_year = today - Days::new(365);
-    let closed = regional(db, "NY", "New York 2025", last_year, admin).await?;
+    let closed = regional(db, "NY", "New York 2025", last_year, admin, false).await?;
     open_cycle(db, closed, admin).await?;
     enroll(db, &people, closed, Some("NY"), 60, 30, &mut dice).await?;
     run_to_answers(db, closed, admin, 100).await?;
@@ -39,20 +44,39 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<()> {
         cycle::record_move(db, closed, step, from, to, Some(admin)).await?;
     }
 
-    let open = regional(db, "NY", "New York 2026", today - Days::new(7), admin).await?;
+    let open = regional(
+        db,
+        "NY",
+        "New York 2026",
+        today - Days::new(7),
+        admin,
+        false,
+    )
+    .await?;
     open_cycle(db, open, admin).await?;
     enroll(db, &people, open, Some("NY"), 40, 20, &mut dice).await?;
     enroll_fixed(db, &people, open).await?;
+    career_timeline(db, &people).await?;
 
-    let matching = regional(db, "CA", "California 2026", today - Days::new(40), admin).await?;
+    let matching = regional(
+        db,
+        "CA",
+        "California 2026",
+        today - Days::new(40),
+        admin,
+        false,
+    )
+    .await?;
     open_cycle(db, matching, admin).await?;
     enroll(db, &people, matching, Some("CA"), 80, 35, &mut dice).await?;
     start_matching(db, matching, admin, true).await?;
 
-    let answering = regional(db, "TX", "Texas 2026", today - Days::new(50), admin).await?;
+    let opens_on = today - Days::new(50);
+    let answering = regional(db, "TX", "Texas 2026", opens_on, admin, true).await?;
     open_cycle(db, answering, admin).await?;
     enroll(db, &people, answering, Some("TX"), 50, 25, &mut dice).await?;
     run_to_answers(db, answering, admin, 60).await?;
+    self_match_requests(db, answering).await?;
 
     if scale == Scale::National {
         let national = national_cycle(db, today - Days::new(30), admin).await?;
@@ -137,12 +161,14 @@ async fn regional(
     name: &str,
     opens_on: NaiveDate,
     by: i64,
+    self_match: bool,
 ) -> anyhow::Result<i64> {
     let regions = network::list_regions(db).await?;
     let region: Vec<_> = regions.into_iter().filter(|r| r.code == code).collect();
     let form = CycleForm {
         name: name.into(),
         region: code.into(),
+        self_match: if self_match { "yes" } else { "" }.into(),
         ..CycleForm::starting(opens_on)
     };
     let placement = Placement {
@@ -215,7 +241,7 @@ async fn run_to_answers(db: &Db, id: i64, by: i64, answered_percent: u64) -> any
     )
     .await?;
     let cycle = cycle::find(db, id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    proposals::publish(db, &cycle, Solver::Optimal, "http://127.0.0.1:8080").await?;
+    proposals::publish(db, &cycle, Solver::Optimal, BASE_URL).await?;
     let published = proposals::of_cycle(db, id, "published", 10_000, 0).await?;
     for proposal in published {
         if dice.below(100) >= answered_percent {
@@ -229,6 +255,61 @@ async fn run_to_answers(db: &Db, id: i64, by: i64, answered_percent: u64) -> any
         proposals::answer(db, &proposal, Side::Mentee, true, "").await?;
         if let Some(fresh) = proposals::find(db, proposal.id).await? {
             proposals::answer(db, &fresh, Side::Mentor, true, "").await?;
+        }
+    }
+    Ok(())
+}
+
+// A few mentees left without a mentor ask their best suggested mentor themselves: the first
+// request is accepted, the second declined, the others wait for an answer.
+async fn self_match_requests(db: &Db, id: i64) -> anyhow::Result<()> {
+    const ASKING: i64 = 4;
+    const MESSAGE: &str = "Your work on outreach is what I hope to learn. Could we meet monthly?";
+    let cycle = cycle::find(db, id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let topics = profile::list_topics(db).await?;
+    let without_mentor: Vec<(i64,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT a.person_id FROM applications a WHERE a.cycle_id = $1 AND NOT EXISTS \
+             (SELECT 1 FROM proposals p WHERE p.cycle_id = a.cycle_id \
+              AND p.mentee_id = a.person_id AND p.status IN ('published', 'accepted')) \
+             ORDER BY a.id LIMIT $2",
+        )
+        .bind(id)
+        .bind(ASKING)
+        .fetch_all(pool)
+        .await
+    })?;
+
+    for (turn, (mentee_id,)) in without_mentor.into_iter().enumerate() {
+        let suggested = self_match::suggestions(db, &cycle, &topics, mentee_id).await?;
+        let Some(best) = suggested.first() else {
+            continue;
+        };
+        let sent = self_match::send(
+            db,
+            &cycle,
+            mentee_id,
+            best.mentor_id,
+            best.score,
+            MESSAGE,
+            BASE_URL,
+        )
+        .await?;
+        let Ok(request_id) = sent else {
+            continue;
+        };
+        let Some(request) = self_match::find(db, request_id).await? else {
+            continue;
+        };
+        match turn {
+            0 => {
+                self_match::accept(db, &request).await?;
+            }
+            1 => {
+                let reply = "My places this year are promised to my own library's new staff.";
+                self_match::decline(db, &request, reply).await?;
+            }
+            _ => {}
         }
     }
     Ok(())
@@ -268,6 +349,53 @@ async fn enroll(
         .collect();
     applications::save_applications(db, cycle_id, &applications).await?;
     applications::save_offers(db, cycle_id, &offers).await
+}
+
+// The demo mentee's career timeline: a confirmation thirteen months ago and a change of needs
+// seven months ago, so that the six-monthly check-in is due on their home page.
+async fn career_timeline(db: &Db, people: &Members) -> Result<(), sqlx::Error> {
+    let Some(id) = people.mentee_account else {
+        return Ok(());
+    };
+    let (stage,): (String,) = on_db!(db, |pool| {
+        sqlx::query_as("SELECT stage FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+    })?;
+    let needs: Vec<(String,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT t.code FROM person_topics pt JOIN topics t ON t.id = pt.topic_id \
+             WHERE pt.person_id = $1 AND pt.kind = 'need' ORDER BY pt.rank",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let needs: Vec<String> = needs.into_iter().map(|(code,)| code).collect();
+    let earlier = needs.iter().take(1).cloned().collect::<Vec<_>>().join(",");
+
+    let at = |months: u32| now().checked_sub_months(Months::new(months)).unwrap_or(now());
+    let checks = [
+        (earlier, false, at(13)),
+        (needs.join(","), true, at(7)),
+    ];
+    for (codes, needs_changed, checked_at) in checks {
+        crate::execute!(
+            db,
+            sqlx::query(
+                "INSERT INTO career_checks (person_id, stage, needs, stage_changed, \
+                 needs_changed, checked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(&stage)
+            .bind(codes)
+            .bind(false)
+            .bind(needs_changed)
+            .bind(checked_at)
+        )?;
+    }
+    Ok(())
 }
 
 async fn enroll_fixed(db: &Db, people: &Members, cycle_id: i64) -> Result<(), sqlx::Error> {
