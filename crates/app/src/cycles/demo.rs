@@ -74,8 +74,9 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<()> {
     let opens_on = today - Days::new(50);
     let answering = regional(db, "TX", "Texas 2026", opens_on, admin, true).await?;
     open_cycle(db, answering, admin).await?;
-    enroll(db, &people, answering, Some("TX"), 50, 25, &mut dice).await?;
+    enroll(db, &people, answering, Some("TX"), 50, 40, &mut dice).await?;
     run_to_answers(db, answering, admin, 60).await?;
+    late_applicants(db, &people, answering, &mut dice).await?;
     self_match_requests(db, answering).await?;
 
     if scale == Scale::National {
@@ -260,10 +261,54 @@ async fn run_to_answers(db: &Db, id: i64, by: i64, answered_percent: u64) -> any
     Ok(())
 }
 
-// A few mentees left without a mentor ask their best suggested mentor themselves: the first
-// request is accepted, the second declined, the others wait for an answer.
+// Mentees who applied late, after the proposals went out, open to any modality and time:
+// the cycle's waitlist, who find a mentor through self-match.
+async fn late_applicants(
+    db: &Db,
+    people: &Members,
+    cycle_id: i64,
+    dice: &mut SplitMix64,
+) -> Result<(), sqlx::Error> {
+    const LATE: usize = 6;
+    let applied: Vec<(i64,)> = on_db!(db, |pool| {
+        sqlx::query_as("SELECT person_id FROM applications WHERE cycle_id = $1")
+            .bind(cycle_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    let applied: std::collections::HashSet<i64> = applied.into_iter().map(|(id,)| id).collect();
+    let any_time: Vec<&str> = AVAILABILITY.iter().map(|slot| slot.0).collect();
+
+    let late: Vec<(i64, ValidApplication)> = people
+        .mentees
+        .iter()
+        .filter(|(id, code)| {
+            code.as_deref() == Some("TX")
+                && !applied.contains(id)
+                && Some(*id) != people.mentee_account
+                && people.needs.contains_key(id)
+        })
+        .take(LATE)
+        .map(|(id, _)| {
+            let application = ValidApplication {
+                nearby: false,
+                wants_peer: false,
+                language: String::new(),
+                modality: "either".into(),
+                availability: any_time.join(","),
+                ..demo_application(&people.needs[id], dice)
+            };
+            (*id, application)
+        })
+        .collect();
+    applications::save_applications(db, cycle_id, &late).await
+}
+
+// A few mentees left without a mentor (declined, late, or with no mentor the engine accepts)
+// ask their best suggested mentor themselves: the first request is accepted, the second
+// declined (and that mentee asks their next mentor), the others wait for an answer.
 async fn self_match_requests(db: &Db, id: i64) -> anyhow::Result<()> {
-    const ASKING: i64 = 4;
+    const ASKING: usize = 4;
     const MESSAGE: &str = "Your work on outreach is what I hope to learn. Could we meet monthly?";
     let cycle = cycle::find(db, id).await?.ok_or(sqlx::Error::RowNotFound)?;
     let topics = profile::list_topics(db).await?;
@@ -272,15 +317,15 @@ async fn self_match_requests(db: &Db, id: i64) -> anyhow::Result<()> {
             "SELECT a.person_id FROM applications a WHERE a.cycle_id = $1 AND NOT EXISTS \
              (SELECT 1 FROM proposals p WHERE p.cycle_id = a.cycle_id \
               AND p.mentee_id = a.person_id AND p.status IN ('published', 'accepted')) \
-             ORDER BY a.id LIMIT $2",
+             ORDER BY a.id",
         )
         .bind(id)
-        .bind(ASKING)
         .fetch_all(pool)
         .await
     })?;
 
-    for (turn, (mentee_id,)) in without_mentor.into_iter().enumerate() {
+    let mut sent_count = 0;
+    for (mentee_id,) in without_mentor {
         let suggested = self_match::suggestions(db, &cycle, &topics, mentee_id).await?;
         let Some(best) = suggested.first() else {
             continue;
@@ -301,15 +346,34 @@ async fn self_match_requests(db: &Db, id: i64) -> anyhow::Result<()> {
         let Some(request) = self_match::find(db, request_id).await? else {
             continue;
         };
-        match turn {
+        match sent_count {
             0 => {
                 self_match::accept(db, &request).await?;
             }
             1 => {
                 let reply = "My places this year are promised to my own library's new staff.";
                 self_match::decline(db, &request, reply).await?;
+                // The declined mentee asks the next mentor, who has not answered yet.
+                if let Some(next) = suggested.get(1) {
+                    let score = next.score;
+                    self_match::send(
+                        db,
+                        &cycle,
+                        mentee_id,
+                        next.mentor_id,
+                        score,
+                        MESSAGE,
+                        BASE_URL,
+                    )
+                    .await?
+                    .ok();
+                }
             }
             _ => {}
+        }
+        sent_count += 1;
+        if sent_count == ASKING {
+            break;
         }
     }
     Ok(())
@@ -375,11 +439,12 @@ async fn career_timeline(db: &Db, people: &Members) -> Result<(), sqlx::Error> {
     let needs: Vec<String> = needs.into_iter().map(|(code,)| code).collect();
     let earlier = needs.iter().take(1).cloned().collect::<Vec<_>>().join(",");
 
-    let at = |months: u32| now().checked_sub_months(Months::new(months)).unwrap_or(now());
-    let checks = [
-        (earlier, false, at(13)),
-        (needs.join(","), true, at(7)),
-    ];
+    let at = |months: u32| {
+        now()
+            .checked_sub_months(Months::new(months))
+            .unwrap_or(now())
+    };
+    let checks = [(earlier, false, at(13)), (needs.join(","), true, at(7))];
     for (codes, needs_changed, checked_at) in checks {
         crate::execute!(
             db,

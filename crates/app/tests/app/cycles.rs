@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use carrel_app::cycles::applications::{self, ValidApplication, ValidOffer};
+use carrel_app::cycles::career;
 use carrel_app::cycles::cycle::{self, CycleForm, Placement};
 use carrel_app::cycles::proposals;
 use carrel_app::cycles::state::{CycleState, Move};
@@ -941,6 +942,28 @@ async fn the_demo_has_an_open_a_matching_an_answering_and_a_closed_cycle() {
             .unwrap()
             > 0
     );
+
+    let texas = cycles.iter().find(|c| c.name == "Texas 2026").unwrap();
+    assert!(texas.self_match, "Texas takes self-match requests");
+    let answers: Vec<(String,)> = carrel_app::on_db!(&app.db, |pool| {
+        sqlx::query_as("SELECT status FROM match_requests WHERE cycle_id = $1 ORDER BY id")
+            .bind(texas.id)
+            .fetch_all(pool)
+            .await
+    })
+    .unwrap();
+    let answers: Vec<&str> = answers.iter().map(|(s,)| s.as_str()).collect();
+    assert!(answers.contains(&"accepted"), "{answers:?}");
+    assert!(answers.contains(&"declined"), "{answers:?}");
+    assert!(answers.contains(&"waiting"), "{answers:?}");
+
+    let mentee = carrel_app::people::store::find_by_email(&app.db, "mentee@demo.carrel.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(career::timeline(&app.db, mentee).await.unwrap().len(), 2);
+    assert!(career::is_due(&app.db, mentee, 6).await.unwrap());
 }
 
 #[tokio::test]
