@@ -192,6 +192,29 @@ async fn the_map_shows_a_covered_region_and_the_national_page_counts_it() {
 }
 
 #[tokio::test]
+async fn the_national_page_links_to_the_cohorts_only_for_members() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let mut member = app.other_browser();
+    app.person("mentee@example.org", &[(Role::Mentee, None)])
+        .await;
+    member.sign_in("mentee@example.org").await;
+    let mut visitor = app.other_browser();
+
+    // Act
+    let visitor_view = visitor.get("/network").await;
+    let member_view = member.get("/network").await;
+
+    // Assert
+    let link = "<a href=\"/cohorts\">All cohorts</a>";
+    assert!(
+        !visitor_view.body.contains(link),
+        "the cohort list asks visitors to sign in, so they are not sent there"
+    );
+    assert!(member_view.body.contains(link));
+}
+
+#[tokio::test]
 async fn admins_see_a_term_ending_without_successor_on_their_home_page() {
     // Arrange
     let app = TestApp::spawn().await;
