@@ -12,6 +12,12 @@ pub const MAX_MINUTES: i64 = 600;
 /// Days from the start after which both are asked whether the match fits.
 pub const FIT_QUESTION_DAY: i64 = 30;
 
+/// The statuses of the mentorships whose people a cycle's surveys ask: running and completed
+/// ones. A pair that ended early (re-paired, or ended by one of them) is asked neither the
+/// midpoint nor the end survey: both would ask about a mentorship that is over before its
+/// time, and its people are reached through their other pairs of the cycle, if any.
+pub const SURVEYED_STATUSES: [&str; 2] = ["active", "completed"];
+
 /// How a pair meets.
 pub const MODES: [(&str, &str); 4] = [
     ("video", "Video call"),

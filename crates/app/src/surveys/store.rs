@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::mentorships::rules::SURVEYED_STATUSES;
 use crate::platform::db::{is_unique_violation, now, Db};
 use crate::platform::mail::{self, Outgoing};
 use crate::surveys::builtin::{Audience, SurveyTemplate};
@@ -110,7 +111,7 @@ pub async fn create(db: &Db, new: &NewSurvey) -> Result<(i64, i64), sqlx::Error>
             .await?;
         }
         let mut asked = 0;
-        for sql in recipients {
+        for sql in &recipients {
             asked += sqlx::query(sql)
                 .bind(id)
                 .bind(new.cycle_id)
@@ -131,16 +132,24 @@ pub async fn create(db: &Db, new: &NewSurvey) -> Result<(i64, i64), sqlx::Error>
 }
 
 // Recipients are fixed when a survey is sent, so the response rate keeps its meaning when
-// pairs change later. A person in both roles of a cycle is asked once, as a mentee. The
-// coordinators asked are those of the cycle's region or group, or all of them for a national
-// cycle.
-fn recipients_sql(audience: Audience) -> Vec<&'static str> {
-    const MENTEES: &str = "INSERT INTO survey_recipients (survey_id, person_id, role) \
-         SELECT DISTINCT $1, mentee_id, 'mentee' FROM mentorships WHERE cycle_id = $2 \
-         ON CONFLICT DO NOTHING";
-    const MENTORS: &str = "INSERT INTO survey_recipients (survey_id, person_id, role) \
-         SELECT DISTINCT $1, mentor_id, 'mentor' FROM mentorships WHERE cycle_id = $2 \
-         ON CONFLICT DO NOTHING";
+// pairs change later. Mentees and mentors are asked through the cycle's mentorships that are
+// running or completed (`rules::SURVEYED_STATUSES`): a mentee re-paired within the cycle is
+// asked once, through the new pair, and a pair that ended early is not asked at all. A
+// person in both roles of a cycle is asked once, as a mentee. The coordinators asked are
+// those of the cycle's region or group, or all of them for a national cycle.
+fn recipients_sql(audience: Audience) -> Vec<String> {
+    let surveyed = SURVEYED_STATUSES
+        .iter()
+        .map(|status| format!("'{status}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let side = |column: &str, role: &str| {
+        format!(
+            "INSERT INTO survey_recipients (survey_id, person_id, role) \
+             SELECT DISTINCT $1, {column}, '{role}' FROM mentorships \
+             WHERE cycle_id = $2 AND status IN ({surveyed}) ON CONFLICT DO NOTHING"
+        )
+    };
     const COORDINATORS: &str = "INSERT INTO survey_recipients (survey_id, person_id, role) \
          SELECT DISTINCT $1, g.person_id, 'coordinator' FROM grants g \
          JOIN people p ON p.id = g.person_id JOIN cycles c ON c.id = $2 \
@@ -149,11 +158,13 @@ fn recipients_sql(audience: Audience) -> Vec<&'static str> {
          NOT EXISTS (SELECT 1 FROM cycle_regions r WHERE r.cycle_id = c.id) \
          OR g.region_id IN (SELECT r.region_id FROM cycle_regions r WHERE r.cycle_id = c.id)))) \
          ON CONFLICT DO NOTHING";
+    let mentees = || side("mentee_id", "mentee");
+    let mentors = || side("mentor_id", "mentor");
     match audience {
-        Audience::Mentees => vec![MENTEES],
-        Audience::Mentors => vec![MENTORS],
-        Audience::Both => vec![MENTEES, MENTORS],
-        Audience::Coordinators => vec![COORDINATORS],
+        Audience::Mentees => vec![mentees()],
+        Audience::Mentors => vec![mentors()],
+        Audience::Both => vec![mentees(), mentors()],
+        Audience::Coordinators => vec![COORDINATORS.to_owned()],
     }
 }
 

@@ -725,6 +725,92 @@ async fn the_response_summary_gives_rates_per_kind_for_a_cycle_and_a_region() {
     assert!(of_ca.is_empty());
 }
 
+#[tokio::test]
+async fn pairs_that_ended_early_are_not_asked_and_a_re_paired_mentee_is_asked_once() {
+    // Arrange: four pairs; the first completed, the second re-paired (its mentee now with a
+    // new mentor), the third ended early by the pair, the fourth still meeting.
+    let app = TestApp::spawn().await;
+    let (cycle, mentees, mentors) = cycle_with_pairs(&app, 4).await;
+    let new_mentor = app
+        .person("mentor.new@example.org", &[(Role::Mentor, None)])
+        .await;
+    let endings = [
+        (mentees[0], "completed", ""),
+        (mentees[1], "ended", "re-paired"),
+        (mentees[2], "ended", "A new job leaves no time."),
+    ];
+    for (mentee, status, reason) in endings {
+        execute!(
+            &app.db,
+            sqlx::query(
+                "UPDATE mentorships SET status = $1, end_reason = $2, ended_at = $3 \
+                 WHERE cycle_id = $4 AND mentee_id = $5",
+            )
+            .bind(status)
+            .bind(reason)
+            .bind(now())
+            .bind(cycle)
+            .bind(mentee)
+        )
+        .unwrap();
+    }
+    pair(&app, cycle, mentees[1], new_mentor, None).await;
+
+    // Act
+    let mentee_end = send(&app, cycle, "mentee_end", Audience::Mentees).await;
+    let mentor_end = send(&app, cycle, "mentor_end", Audience::Mentors).await;
+    let midpoint = send(&app, cycle, "mentee_midpoint", Audience::Mentees).await;
+    let evaluation = send(&app, cycle, "program_evaluation", Audience::Both).await;
+
+    // Assert
+    let asked = |survey: i64| {
+        let db = app.db.clone();
+        async move {
+            let mut people: Vec<i64> = store::recipients(&db, survey)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(person, _)| person)
+                .collect();
+            people.sort_unstable();
+            people
+        }
+    };
+    let sorted = |mut people: Vec<i64>| {
+        people.sort_unstable();
+        people
+    };
+    let kept_mentees = sorted(vec![mentees[0], mentees[1], mentees[3]]);
+    let kept_mentors = sorted(vec![mentors[0], mentors[3], new_mentor]);
+    assert_eq!(
+        asked(mentee_end).await,
+        kept_mentees,
+        "re-paired once, early end not"
+    );
+    assert_eq!(
+        asked(mentor_end).await,
+        kept_mentors,
+        "the first mentors of ended pairs not"
+    );
+    assert_eq!(
+        asked(midpoint).await,
+        kept_mentees,
+        "the midpoint follows the same rule"
+    );
+    let both = sorted([kept_mentees.clone(), kept_mentors.clone()].concat());
+    assert_eq!(asked(evaluation).await, both);
+    let not_asked = [
+        ("mentee2@example.org", mentee_end),
+        ("mentor1@example.org", mentor_end),
+        ("mentor2@example.org", mentor_end),
+    ];
+    for (email, survey) in not_asked {
+        let mut browser = signed_in(&app, email).await;
+        let form = browser.get(&format!("/surveys/{survey}")).await;
+        assert_eq!(form.status, StatusCode::NOT_FOUND, "{email} is not asked");
+    }
+}
+
 /// For the access table: `{survey}` is an open program evaluation of the cycle that asks
 /// the table's mentee and mentor; `{fresh_survey}` is a new one for each use.
 pub async fn fill_placeholders(app: &TestApp, text: &str, cycle: i64) -> String {
