@@ -401,6 +401,7 @@ fn csv_response(dashboard: &Dashboard, file_name: &str) -> AppResult<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mentorships::store::PairCheckIns;
 
     #[test]
     fn cells_that_would_run_as_formulas_are_neutralized() {
@@ -461,6 +462,7 @@ mod tests {
             poor_fits: 0,
             attainment_sum: ratings.0,
             attainment_count: ratings.1,
+            check_ins: PairCheckIns::default(),
         }
     }
 

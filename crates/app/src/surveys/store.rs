@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::mentorships::rules::SURVEYED_STATUSES;
 use crate::platform::db::{is_unique_violation, now, Db};
 use crate::platform::mail::{self, Outgoing};
-use crate::surveys::builtin::{Audience, SurveyTemplate};
+use crate::surveys::builtin::{Audience, SurveyTemplate, HOW_IT_IS_GOING};
 use crate::surveys::question::{Question, Value};
 use crate::{execute, on_db};
 
@@ -510,6 +510,36 @@ pub async fn cycle_response_summary(
         .fetch_all(pool)
         .await
     })
+}
+
+/// The name of the table [`latest_check_ins`] defines.
+pub const LATEST_CHECK_INS: &str = "latest_check_ins";
+
+/// A common table expression, to follow `WITH`, that defines [`LATEST_CHECK_INS`]
+/// `(cycle_id, person_id, role, score, answered_at)`: each person's latest answer, in the
+/// role they were asked, to the "how is it going" question of a cycle's midpoint check-ins
+/// ([`HOW_IT_IS_GOING`]). Mentorship health joins it by cycle, person and role; it carries a
+/// number and a time, no text and no name. `cycle_id` narrows it to one cycle's surveys.
+pub fn latest_check_ins(cycle_id: Option<i64>) -> String {
+    let questions = HOW_IT_IS_GOING
+        .iter()
+        .map(|(template, role, position)| {
+            format!("(v.template = '{template}' AND x.role = '{role}' AND q.position = {position})")
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    // The id is a number the caller holds, never text from a request.
+    let cycle = cycle_id.map_or_else(String::new, |id| format!("AND v.cycle_id = {id}"));
+    format!(
+        "{LATEST_CHECK_INS} AS (SELECT cycle_id, person_id, role, score, answered_at FROM \
+         (SELECT v.cycle_id, x.person_id, x.role, a.number AS score, \
+         x.submitted_at AS answered_at, ROW_NUMBER() OVER (PARTITION BY v.cycle_id, \
+         x.person_id, x.role ORDER BY x.submitted_at DESC, x.id DESC) AS newest \
+         FROM surveys v JOIN survey_questions q ON q.survey_id = v.id \
+         JOIN survey_responses x ON x.survey_id = v.id \
+         JOIN survey_answers a ON a.response_id = x.id AND a.question_id = q.id \
+         WHERE ({questions}) AND a.number IS NOT NULL {cycle}) answers WHERE newest = 1)"
+    )
 }
 
 /// People asked and people who answered, by the role they were asked in.
