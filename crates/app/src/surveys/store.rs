@@ -524,11 +524,16 @@ pub fn latest_check_ins(cycle_id: Option<i64>) -> String {
     let questions = HOW_IT_IS_GOING
         .iter()
         .map(|(template, role, position)| {
-            format!("(v.template = '{template}' AND x.role = '{role}' AND q.position = {position})")
+            format!(
+                "(v.template = '{template}' AND a.role = '{role}' \
+                 AND q.position = {position})"
+            )
         })
         .collect::<Vec<_>>()
         .join(" OR ");
-    // The id is a number the caller holds, never text from a request.
+    // The id is a number the caller holds, never text from a request. Answers are found
+    // by survey, question and role in their covering tally index, then their responses by
+    // key: reading each response's answers instead costs half as much again nationally.
     let cycle = cycle_id.map_or_else(String::new, |id| format!("AND v.cycle_id = {id}"));
     format!(
         "{LATEST_CHECK_INS} AS (SELECT cycle_id, person_id, role, score, answered_at FROM \
@@ -536,8 +541,8 @@ pub fn latest_check_ins(cycle_id: Option<i64>) -> String {
          x.submitted_at AS answered_at, ROW_NUMBER() OVER (PARTITION BY v.cycle_id, \
          x.person_id, x.role ORDER BY x.submitted_at DESC, x.id DESC) AS newest \
          FROM surveys v JOIN survey_questions q ON q.survey_id = v.id \
-         JOIN survey_responses x ON x.survey_id = v.id \
-         JOIN survey_answers a ON a.response_id = x.id AND a.question_id = q.id \
+         JOIN survey_answers a ON a.survey_id = v.id AND a.question_id = q.id \
+         JOIN survey_responses x ON x.id = a.response_id \
          WHERE ({questions}) AND a.number IS NOT NULL {cycle}) answers WHERE newest = 1)"
     )
 }
