@@ -197,11 +197,18 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// The one cycle a scope covers, if it covers one.
-    fn cycle_id(&self) -> Option<i64> {
+    /// The cycles a scope's pairs belong to, as a list or a subquery for
+    /// [`latest_check_ins`]; `None` for every cycle. A coordinator's home page then reads the
+    /// check-ins of the cycles they watch, not the nation's.
+    fn cycles(&self) -> Option<String> {
         match self {
-            Scope::Cycle(id) => Some(*id),
-            Scope::National | Scope::Watched { .. } => None,
+            Scope::National => None,
+            Scope::Cycle(id) => Some(id.to_string()),
+            Scope::Watched { .. } => Some(format!(
+                "SELECT s.cycle_id FROM mentorships s JOIN cycles c ON c.id = s.cycle_id \
+                 WHERE {}",
+                self.condition()
+            )),
         }
     }
 
@@ -285,7 +292,7 @@ fn check_in_joins(alias: &str) -> String {
 pub async fn check_ins(db: &Db, mentorship: &Mentorship) -> Result<PairCheckIns, sqlx::Error> {
     let sql = format!(
         "WITH {} SELECT {} FROM mentorships s {} WHERE s.id = $1",
-        latest_check_ins(Some(mentorship.cycle_id)),
+        latest_check_ins(Some(&mentorship.cycle_id.to_string())),
         CHECK_IN_COLUMNS,
         check_in_joins("s")
     );
@@ -372,7 +379,7 @@ pub async fn pairs(
          (SELECT COUNT(*) FROM mentorship_reflections r WHERE r.mentorship_id = q.id) \
            AS attainment_count \
          FROM ({SELECT} WHERE {} AND ($1 = '' OR s.status = $1)) q {} ORDER BY q.id",
-        latest_check_ins(scope.cycle_id()),
+        latest_check_ins(scope.cycles().as_deref()),
         CHECK_IN_COLUMNS,
         scope.condition(),
         check_in_joins("q")
@@ -443,7 +450,7 @@ pub async fn tallies(db: &Db, scope: &Scope) -> Result<Vec<Tally>, sqlx::Error> 
            AS attainment_count \
          FROM mentorships s JOIN cycles c ON c.id = s.cycle_id \
          LEFT JOIN mentorship_agreements a ON a.mentorship_id = s.id {} WHERE {}",
-        latest_check_ins(scope.cycle_id()),
+        latest_check_ins(scope.cycles().as_deref()),
         CHECK_IN_COLUMNS,
         check_in_joins("s"),
         scope.condition()

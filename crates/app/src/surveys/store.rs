@@ -519,8 +519,9 @@ pub const LATEST_CHECK_INS: &str = "latest_check_ins";
 /// `(cycle_id, person_id, role, score, answered_at)`: each person's latest answer, in the
 /// role they were asked, to the "how is it going" question of a cycle's midpoint check-ins
 /// ([`HOW_IT_IS_GOING`]). Mentorship health joins it by cycle, person and role; it carries a
-/// number and a time, no text and no name. `cycle_id` narrows it to one cycle's surveys.
-pub fn latest_check_ins(cycle_id: Option<i64>) -> String {
+/// number and a time, no text and no name. `cycles`, a list of cycle ids or a subquery that
+/// selects them, narrows it to those cycles' surveys; `None` reads every cycle's.
+pub fn latest_check_ins(cycles: Option<&str>) -> String {
     let questions = HOW_IT_IS_GOING
         .iter()
         .map(|(template, role, position)| {
@@ -531,10 +532,13 @@ pub fn latest_check_ins(cycle_id: Option<i64>) -> String {
         })
         .collect::<Vec<_>>()
         .join(" OR ");
-    // The id is a number the caller holds, never text from a request. Answers are found
-    // by survey, question and role in their covering tally index, then their responses by
-    // key: reading each response's answers instead costs half as much again nationally.
-    let cycle = cycle_id.map_or_else(String::new, |id| format!("AND v.cycle_id = {id}"));
+    // The cycles come from the calling feature's own code, never from a request. Answers
+    // are found by survey, question and role in their covering tally index, then their
+    // responses by key: reading each response's answers instead costs half as much again
+    // nationally.
+    let cycle = cycles.map_or_else(String::new, |cycles| {
+        format!("AND v.cycle_id IN ({cycles})")
+    });
     format!(
         "{LATEST_CHECK_INS} AS (SELECT cycle_id, person_id, role, score, answered_at FROM \
          (SELECT v.cycle_id, x.person_id, x.role, a.number AS score, \
