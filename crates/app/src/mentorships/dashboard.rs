@@ -4,8 +4,8 @@
 //! CSV.
 //!
 //! Every chart is a [`BarChart`]; the page and the CSV draw whatever charts they are given,
-//! so another feature (survey response rates) adds its section by pushing its own charts onto
-//! [`Dashboard::charts`].
+//! so the surveys add their section (response rates and mean answers,
+//! [`crate::surveys::dashboard`]) by pushing their own charts onto [`Dashboard::charts`].
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -23,6 +23,7 @@ use crate::platform::db::now;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::state::AppState;
 use crate::platform::web::pages::{render, Page};
+use crate::surveys;
 
 /// The numbers of a set of mentorships.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -174,27 +175,53 @@ impl Stats {
 /// One bar of a chart, with its place in the picture.
 #[derive(Clone, Debug)]
 pub struct Bar {
-    /// What it counts.
+    /// What it measures.
     pub label: String,
-    /// The count.
-    pub value: usize,
+    /// The value, as the table and the CSV give it.
+    pub value: String,
+    /// What is written beside the bar: the value, with a few words where they help.
+    pub caption: String,
+    /// The further numbers of its table row, one per [`BarChart::more_units`].
+    pub more: Vec<String>,
     /// Its length in the picture.
     pub length: usize,
     /// Its top in the picture.
     pub top: usize,
 }
 
+/// A bar to draw: what it measures, its value and caption, how much of the full width it
+/// fills (`part` of `whole`), and the further numbers of its table row.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// What it measures.
+    pub label: String,
+    /// The value for the table and the CSV.
+    pub value: String,
+    /// The words beside the bar.
+    pub caption: String,
+    /// The filled share of the width: `part` of `whole`.
+    pub part: usize,
+    /// See `part`; 0 reads as 1.
+    pub whole: usize,
+    /// The further numbers of its table row.
+    pub more: Vec<String>,
+}
+
 /// A horizontal bar chart drawn by the server, with its title, description and table.
 #[derive(Clone, Debug)]
 pub struct BarChart {
     /// A short id, unique on the page: the SVG's title and description refer to it.
-    pub id: &'static str,
+    pub id: String,
     /// The heading, also the SVG title and the table caption.
     pub title: String,
     /// One sentence that says what the chart shows, also the SVG description.
     pub desc: String,
-    /// What the counts are, the table's column header.
+    /// What the values are, the table's column header.
     pub unit: &'static str,
+    /// The headers of the table's further columns.
+    pub more_units: Vec<&'static str>,
+    /// Whether each label sits above its bar, for labels too long to fit beside it.
+    pub labels_above: bool,
     /// The bars, in order.
     pub bars: Vec<Bar>,
 }
@@ -202,41 +229,92 @@ pub struct BarChart {
 /// The width of the longest bar and the height of one bar with its gap, in SVG units.
 const BAR_SPACE: usize = 360;
 const ROW: usize = 32;
+/// The height of a row whose label sits above its bar.
+const ROW_WITH_LABEL_ABOVE: usize = 44;
 /// Where bars start: the labels sit left of this.
 pub const LABEL_WIDTH: usize = 150;
 
 impl BarChart {
     /// A chart of labelled counts, scaled so the largest fills the width.
     pub fn new(
-        id: &'static str,
+        id: &str,
         title: &str,
         desc: String,
         unit: &'static str,
         values: Vec<(String, usize)>,
     ) -> BarChart {
-        let largest = values.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-        let bars = values
+        let largest = values.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        let rows = values
+            .into_iter()
+            .map(|(label, n)| Row {
+                label,
+                value: n.to_string(),
+                caption: n.to_string(),
+                part: n,
+                whole: largest,
+                more: Vec::new(),
+            })
+            .collect();
+        BarChart::of_rows(id, title, desc, unit, Vec::new(), rows, false)
+    }
+
+    /// A chart of rows that each say how much of the width they fill, with further table
+    /// columns headed `more_units`; `labels_above` puts long labels above their bars.
+    pub fn of_rows(
+        id: &str,
+        title: &str,
+        desc: String,
+        unit: &'static str,
+        more_units: Vec<&'static str>,
+        rows: Vec<Row>,
+        labels_above: bool,
+    ) -> BarChart {
+        let height = if labels_above {
+            ROW_WITH_LABEL_ABOVE
+        } else {
+            ROW
+        };
+        let bars = rows
             .into_iter()
             .enumerate()
-            .map(|(i, (label, value))| Bar {
-                length: value * BAR_SPACE / largest,
-                top: i * ROW,
-                label,
-                value,
+            .map(|(i, row)| Bar {
+                length: row.part.min(row.whole.max(1)) * BAR_SPACE / row.whole.max(1),
+                top: i * height,
+                label: row.label,
+                value: row.value,
+                caption: row.caption,
+                more: row.more,
             })
             .collect();
         BarChart {
-            id,
+            id: id.to_owned(),
             title: title.to_owned(),
             desc,
             unit,
+            more_units,
+            labels_above,
             bars,
+        }
+    }
+
+    /// The picture's width: wider when labels sit above their bars, as those are the long
+    /// ones (a question's wording).
+    pub fn width(&self) -> usize {
+        if self.labels_above {
+            720
+        } else {
+            600
         }
     }
 
     /// The picture's height.
     pub fn height(&self) -> usize {
-        self.bars.len() * ROW
+        let row = if self.labels_above {
+            ROW_WITH_LABEL_ABOVE
+        } else {
+            ROW
+        };
+        self.bars.len() * row
     }
 }
 
@@ -254,14 +332,23 @@ impl Dashboard {
     async fn build(state: &AppState, scope: &Scope, scope_name: String) -> AppResult<Dashboard> {
         let pairs = store::tallies(&state.db, scope).await?;
         let stats = Stats::of(&pairs, now().date_naive());
+
+        let mut charts = stats.charts();
+        let surveys = match scope {
+            Scope::Cycle(id) => surveys::dashboard::cycle_charts(&state.db, *id).await?,
+            Scope::National => surveys::dashboard::national_charts(&state.db).await?,
+            Scope::Watched { .. } => Vec::new(),
+        };
+        charts.extend(surveys);
         Ok(Dashboard {
             scope_name,
-            charts: stats.charts(),
+            charts,
             stats,
         })
     }
 
-    /// The dashboard as CSV: one row per bar of every chart, then the totals.
+    /// The dashboard as CSV: one row per bar of every chart (and one more per further
+    /// column of its table), then the totals.
     pub fn csv(&self) -> AppResult<String> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let mut write = |cells: [&str; 4]| {
@@ -272,12 +359,11 @@ impl Dashboard {
         write(["scope", "chart", "label", "value"])?;
         for chart in &self.charts {
             for bar in &chart.bars {
-                write([
-                    &self.scope_name,
-                    &chart.title,
-                    &bar.label,
-                    &bar.value.to_string(),
-                ])?;
+                write([&self.scope_name, &chart.title, &bar.label, &bar.value])?;
+                for (unit, value) in chart.more_units.iter().zip(&bar.more) {
+                    let label = format!("{}: {unit}", bar.label);
+                    write([&self.scope_name, &chart.title, &label, value])?;
+                }
             }
         }
         let totals = [
@@ -401,6 +487,7 @@ fn csv_response(dashboard: &Dashboard, file_name: &str) -> AppResult<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mentorships::store::PairCheckIns;
 
     #[test]
     fn cells_that_would_run_as_formulas_are_neutralized() {
@@ -461,6 +548,7 @@ mod tests {
             poor_fits: 0,
             attainment_sum: ratings.0,
             attainment_count: ratings.1,
+            check_ins: PairCheckIns::default(),
         }
     }
 
@@ -486,6 +574,44 @@ mod tests {
         );
         assert_eq!(stats.completion_rate(), 50);
         assert_eq!(stats.meetings_per_pair(), "2.8");
+    }
+
+    #[test]
+    fn rows_fill_their_own_share_and_add_table_columns_to_the_csv() {
+        let row = |label: &str, part, whole| Row {
+            label: label.into(),
+            value: format!("{part}"),
+            caption: format!("{part} of {whole}"),
+            part,
+            whole,
+            more: vec![whole.to_string()],
+        };
+        let chart = BarChart::of_rows(
+            "rates",
+            "Rates",
+            "Desc".into(),
+            "Answered",
+            vec!["Asked"],
+            vec![row("a", 1, 4), row("-b", 0, 0), row("c", 9, 3)],
+            true,
+        );
+        let lengths: Vec<usize> = chart.bars.iter().map(|b| b.length).collect();
+        assert_eq!(
+            lengths,
+            vec![BAR_SPACE / 4, 0, BAR_SPACE],
+            "never past the width"
+        );
+        assert_eq!(chart.height(), 3 * ROW_WITH_LABEL_ABOVE);
+
+        let dashboard = Dashboard {
+            scope_name: "Cycle".into(),
+            stats: Stats::default(),
+            charts: vec![chart],
+        };
+        let csv = dashboard.csv().expect("the CSV is written to memory");
+        assert!(csv.contains("Cycle,Rates,a,1\n"), "{csv}");
+        assert!(csv.contains("Cycle,Rates,a: Asked,4\n"), "{csv}");
+        assert!(csv.contains("Cycle,Rates,'-b: Asked,0\n"), "{csv}");
     }
 
     #[test]

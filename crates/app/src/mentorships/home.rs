@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::mentorships::rules::{self, Health};
+use crate::mentorships::rules::{self, Concerns, Health};
 use crate::mentorships::store::{self, PairRow, Scope};
 use crate::platform::auth::viewer::Viewer;
 use crate::platform::db::Db;
@@ -129,14 +129,17 @@ pub struct Attention {
     pub pair: PairRow,
     /// Its health today.
     pub health: Health,
+    /// What either of the pair raised, without saying which.
+    pub concerns: Concerns,
 }
 
 impl Attention {
     /// Why it is listed, in words.
     pub fn reason(&self) -> String {
         let mut reason = self.health.label().to_owned();
-        if self.pair.poor_fits > 0 {
-            reason.push_str(", poor fit reported");
+        for words in self.concerns.reasons() {
+            reason.push_str(", ");
+            reason.push_str(words);
         }
         reason
     }
@@ -144,8 +147,8 @@ impl Attention {
 
 /// The active pairs a coordinator watches (their regions' cycles and those they are liaison
 /// to; admins watch through the national dashboard instead) that need attention: stalled
-/// first, then at risk, then at risk for a poor fit alone, each group longest quiet first;
-/// with how many there are in all.
+/// first, then at risk, then at risk only for a poor fit or a difficult check-in, each group
+/// longest quiet first; with how many there are in all.
 pub async fn attention(
     db: &Db,
     viewer: &Viewer,
@@ -160,26 +163,20 @@ pub async fn attention(
         .into_iter()
         .map(|pair| Attention {
             health: pair.health(today),
+            concerns: pair.concerns(today),
             pair,
         })
         .filter(|a| a.health != Health::OnTrack)
         .collect();
     listed.sort_by_key(|a| {
-        let quiet_only_fit = a.health == Health::AtRisk
-            && a.pair.poor_fits > 0
-            && rules::health(
-                a.pair.mentorship.cadence(),
-                a.pair
-                    .last_met_on
-                    .unwrap_or_else(|| a.pair.mentorship.started_on()),
-                today,
-                false,
-            ) == Health::OnTrack;
         let since = a
             .pair
             .last_met_on
             .unwrap_or_else(|| a.pair.mentorship.started_on());
-        (a.health, quiet_only_fit, since)
+        let cadence = a.pair.mentorship.cadence();
+        let quiet_alone = rules::health(cadence, since, today, Concerns::default());
+        let concerns_only = a.health == Health::AtRisk && quiet_alone == Health::OnTrack;
+        (a.health, concerns_only, since)
     });
     let total = listed.len();
     listed.truncate(ATTENTION_SHOWN);

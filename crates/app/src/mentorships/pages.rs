@@ -84,6 +84,7 @@ struct ShowPage {
     goals: Vec<Goal>,
     meetings: Vec<MeetingView>,
     health: Option<Health>,
+    health_reasons: Vec<&'static str>,
     next_due: NaiveDate,
     prompt: &'static str,
     fit_open: bool,
@@ -191,9 +192,11 @@ async fn show_page(
         .map_or_else(|| m.started_on(), |v| v.meeting.met_on);
     let fits = store::fit_answers(db, m.id).await?;
     let poor_fit = fits.iter().any(|(_, answer)| answer == "poor");
+    let check_ins = store::check_ins(db, &m).await?;
+    let concerns = concerns_seen_by(&m, side, &fits, &check_ins, today);
     let health = m
         .is_active()
-        .then(|| rules::health(m.cadence(), since, today, poor_fit));
+        .then(|| rules::health(m.cadence(), since, today, concerns));
     let needs = profile::topic_codes(db, m.mentee_id, "need").await?;
     let prompt = rules::monthly_prompt(
         &m.mentee_stage,
@@ -207,6 +210,11 @@ async fn show_page(
         agreement: store::agreement(db, m.id).await?,
         goals: store::goals(db, m.id).await?,
         health,
+        health_reasons: if m.is_active() {
+            concerns.reasons()
+        } else {
+            Vec::new()
+        },
         next_due: rules::next_meeting_due(m.cadence(), since),
         prompt,
         fit_open: side.is_some() && m.is_active() && days_in >= rules::FIT_QUESTION_DAY,
@@ -225,6 +233,28 @@ async fn show_page(
         goal_milestones: String::new(),
         errors: FieldErrors::new(),
     })
+}
+
+/// The concerns behind the health a viewer sees. The liaison and coordinators see what either
+/// of the pair raised, without learning which of them did. Each of the pair sees only what
+/// they raised themselves: the other's fit answer and check-in are for the coordinators, and
+/// a health that turned "at risk" on them would give the answer away.
+fn concerns_seen_by(
+    m: &Mentorship,
+    side: Option<Side>,
+    fits: &[(i64, String)],
+    check_ins: &store::PairCheckIns,
+    today: NaiveDate,
+) -> rules::Concerns {
+    let counted = |person: i64| side.is_none() || m.side_of(person) == side;
+    let poor_fit = fits
+        .iter()
+        .any(|(person, answer)| answer == "poor" && counted(*person));
+    let check_ins = match side {
+        Some(side) => check_ins.of(side).into_iter().collect(),
+        None => check_ins.both(),
+    };
+    rules::Concerns::from_answers(poor_fit, &check_ins, m.started_at, today)
 }
 
 fn topic_names(topics: &[Topic], codes: &str) -> Vec<String> {

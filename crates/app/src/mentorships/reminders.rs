@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use crate::mentorships::notices;
-use crate::mentorships::rules::{self, Health};
+use crate::mentorships::rules::{self, Concerns, Health};
 use crate::mentorships::store::{self, PairRow, Scope};
 use crate::platform::db::Db;
 use crate::platform::jobs::claim_once;
@@ -102,8 +102,11 @@ async fn visit(
         round.prompts += 1;
     }
 
+    // The reminder and the raise answer the quiet alone: a pair at risk only for a poor fit
+    // or a difficult check-in has met on time, and a reminder to meet would tell each of the
+    // pair that the other had answered so.
     let since = pair.last_met_on.unwrap_or_else(|| m.started_on());
-    match pair.health(today) {
+    match rules::health(m.cadence(), since, today, Concerns::default()) {
         Health::AtRisk if claim_once(db, &format!("mentorships:late:{}:{since}", m.id)).await? => {
             for (to, name) in both(pair) {
                 let body = format!(

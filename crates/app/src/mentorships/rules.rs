@@ -1,7 +1,7 @@
 //! The rules of a mentorship that need no database: cadence, health, the checks on a logged
 //! meeting, and the monthly discussion prompt.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::platform::web::forms::FieldErrors;
 
@@ -11,6 +11,12 @@ pub const MIN_MINUTES: i64 = 5;
 pub const MAX_MINUTES: i64 = 600;
 /// Days from the start after which both are asked whether the match fits.
 pub const FIT_QUESTION_DAY: i64 = 30;
+
+/// The statuses of the mentorships whose people a cycle's surveys ask: running and completed
+/// ones. A pair that ended early (re-paired, or ended by one of them) is asked neither the
+/// midpoint nor the end survey: both would ask about a mentorship that is over before its
+/// time, and its people are reached through their other pairs of the cycle, if any.
+pub const SURVEYED_STATUSES: [&str; 2] = ["active", "completed"];
 
 /// How a pair meets.
 pub const MODES: [(&str, &str); 4] = [
@@ -88,18 +94,93 @@ impl Health {
     }
 }
 
+/// The highest answer to a midpoint check-in's "how is it going" question (1 to 5) that
+/// reports difficulty: 1 and 2, the two answers below the middle of the scale.
+pub const DIFFICULT_CHECK_IN: i64 = 2;
+
+/// How long a check-in that reported difficulty keeps a pair at risk, in days: two monthly
+/// meetings' time, for the pair and its liaison to act, after which the next check-in or the
+/// meetings speak for the pair again.
+pub const CHECK_IN_DAYS: i64 = 60;
+
+/// One person's latest answer to the "how is it going" question of a midpoint check-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckIn {
+    /// The answer, 1 (not at all) to 5 (very well).
+    pub score: i64,
+    /// When it was given.
+    pub answered_at: DateTime<Utc>,
+}
+
+impl CheckIn {
+    /// Whether the answer reports difficulty with a mentorship that began at `started_at`,
+    /// as of `today`: a 1 or a 2, given during this mentorship (so a re-paired mentee's answer
+    /// about the earlier pair does not count against the new one) and at most
+    /// [`CHECK_IN_DAYS`] ago.
+    pub fn reports_difficulty(&self, started_at: DateTime<Utc>, today: NaiveDate) -> bool {
+        let age = (today - self.answered_at.date_naive()).num_days();
+        self.score <= DIFFICULT_CHECK_IN && self.answered_at >= started_at && age <= CHECK_IN_DAYS
+    }
+}
+
+/// What the pair's own answers say, apart from the quiet between meetings, that puts it at
+/// risk. It never says which of the two answered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Concerns {
+    /// One of them answered that the match does not fit.
+    pub poor_fit: bool,
+    /// One of them reported difficulty in a recent midpoint check-in.
+    pub difficult_check_in: bool,
+}
+
+impl Concerns {
+    /// The concerns of a mentorship that began at `started_at`, from the answers given: a
+    /// poor fit as answered, and whether any of `check_ins` reports difficulty today.
+    pub fn from_answers(
+        poor_fit: bool,
+        check_ins: &[CheckIn],
+        started_at: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Concerns {
+        Concerns {
+            poor_fit,
+            difficult_check_in: check_ins
+                .iter()
+                .any(|c| c.reports_difficulty(started_at, today)),
+        }
+    }
+
+    /// Whether there is any concern.
+    pub fn any(self) -> bool {
+        self.poor_fit || self.difficult_check_in
+    }
+
+    /// The concerns in words, as pages give them beside the health.
+    pub fn reasons(self) -> Vec<&'static str> {
+        let mut reasons = Vec::new();
+        if self.poor_fit {
+            reasons.push("poor fit reported");
+        }
+        if self.difficult_check_in {
+            reasons.push("a recent check-in reported difficulty");
+        }
+        reasons
+    }
+}
+
 /// A pair's health from the days since its last meeting (or its start, before the first
-/// meeting) against its cadence, and its fit answers.
+/// meeting) against its cadence, and the concerns its people raised.
 ///
 /// A pair is at risk once the quiet spell passes the cadence by a quarter (a monthly pair
-/// gets a week's grace), or as soon as one of them says the match does not fit; it is stalled
-/// once the spell passes twice the cadence, whatever the fit answers say.
-pub fn health(cadence: &str, since: NaiveDate, today: NaiveDate, poor_fit: bool) -> Health {
+/// gets a week's grace), or as soon as one of them says the match does not fit or reports
+/// difficulty in a check-in; it is stalled once the spell passes twice the cadence, whatever
+/// the answers say.
+pub fn health(cadence: &str, since: NaiveDate, today: NaiveDate, concerns: Concerns) -> Health {
     let allowed = cadence_days(cadence);
     let quiet = (today - since).num_days();
     if quiet > 2 * allowed {
         Health::Stalled
-    } else if quiet > allowed + allowed / 4 || poor_fit {
+    } else if quiet > allowed + allowed / 4 || concerns.any() {
         Health::AtRisk
     } else {
         Health::OnTrack
@@ -323,7 +404,7 @@ mod tests {
         for (days, expected) in cases {
             let today = since + chrono::Days::new(days);
             assert_eq!(
-                health("monthly", since, today, false),
+                health("monthly", since, today, Concerns::default()),
                 expected,
                 "{days} days"
             );
@@ -334,19 +415,96 @@ mod tests {
     fn the_cadence_sets_the_allowed_quiet() {
         let since = day(2026, 1, 1);
         let today = since + chrono::Days::new(20);
-        assert_eq!(health("biweekly", since, today, false), Health::AtRisk);
-        assert_eq!(health("monthly", since, today, false), Health::OnTrack);
+        let none = Concerns::default();
+        assert_eq!(health("biweekly", since, today, none), Health::AtRisk);
+        assert_eq!(health("monthly", since, today, none), Health::OnTrack);
         let later = since + chrono::Days::new(100);
-        assert_eq!(health("quarterly", since, later, false), Health::OnTrack);
-        assert_eq!(health("biweekly", since, later, false), Health::Stalled);
+        assert_eq!(health("quarterly", since, later, none), Health::OnTrack);
+        assert_eq!(health("biweekly", since, later, none), Health::Stalled);
     }
 
     #[test]
-    fn a_poor_fit_puts_a_meeting_pair_at_risk_but_never_hides_a_stall() {
+    fn a_poor_fit_or_a_difficult_check_in_puts_a_meeting_pair_at_risk_but_never_hides_a_stall() {
         let since = day(2026, 1, 1);
-        assert_eq!(health("monthly", since, since, true), Health::AtRisk);
         let late = since + chrono::Days::new(90);
-        assert_eq!(health("monthly", since, late, true), Health::Stalled);
+        let poor_fit = Concerns {
+            poor_fit: true,
+            ..Concerns::default()
+        };
+        let check_in = Concerns {
+            difficult_check_in: true,
+            ..Concerns::default()
+        };
+        for concerns in [poor_fit, check_in] {
+            assert_eq!(health("monthly", since, since, concerns), Health::AtRisk);
+            assert_eq!(health("monthly", since, late, concerns), Health::Stalled);
+        }
+    }
+
+    fn at(day: NaiveDate) -> DateTime<Utc> {
+        day.and_hms_opt(12, 0, 0).expect("a real time").and_utc()
+    }
+
+    #[test]
+    fn a_check_in_of_one_or_two_reports_difficulty_for_sixty_days() {
+        let started_at = at(day(2026, 1, 1));
+        let answered_at = at(day(2026, 3, 1));
+        let today = day(2026, 3, 10);
+        let cases = [(1, true), (2, true), (3, false), (5, false)];
+        for (score, expected) in cases {
+            let check_in = CheckIn { score, answered_at };
+            assert_eq!(
+                check_in.reports_difficulty(started_at, today),
+                expected,
+                "{score}"
+            );
+        }
+        let low = CheckIn {
+            score: 1,
+            answered_at,
+        };
+        let day_60 = day(2026, 4, 30);
+        assert!(low.reports_difficulty(started_at, day_60), "day 60 counts");
+        let day_61 = day(2026, 5, 1);
+        assert!(
+            !low.reports_difficulty(started_at, day_61),
+            "day 61 does not"
+        );
+    }
+
+    #[test]
+    fn a_check_in_given_before_this_mentorship_began_does_not_count() {
+        let answered_at = at(day(2026, 3, 1));
+        let low = CheckIn {
+            score: 1,
+            answered_at,
+        };
+        let re_paired_at = answered_at + chrono::Duration::hours(2);
+        let today = day(2026, 3, 2);
+        assert!(!low.reports_difficulty(re_paired_at, today));
+        let concerns = Concerns::from_answers(false, &[low], re_paired_at, today);
+        assert!(!concerns.any());
+        let earlier = answered_at - chrono::Duration::days(30);
+        let concerns = Concerns::from_answers(false, &[low], earlier, today);
+        assert_eq!(
+            concerns.reasons(),
+            ["a recent check-in reported difficulty"]
+        );
+    }
+
+    #[test]
+    fn the_reasons_name_the_concern_and_never_who_raised_it() {
+        let both = Concerns {
+            poor_fit: true,
+            difficult_check_in: true,
+        };
+        let words = both.reasons().join("; ");
+        assert_eq!(
+            words,
+            "poor fit reported; a recent check-in reported difficulty"
+        );
+        assert!(!words.contains("mentee") && !words.contains("mentor"));
+        assert!(Concerns::default().reasons().is_empty());
     }
 
     #[test]

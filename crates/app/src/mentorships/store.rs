@@ -8,8 +8,9 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
 use crate::cycles::proposals::Side;
-use crate::mentorships::rules::{self, Health};
+use crate::mentorships::rules::{self, CheckIn, Concerns, Health};
 use crate::platform::db::{join_ids, now, Db};
+use crate::surveys::store::{latest_check_ins, LATEST_CHECK_INS};
 use crate::{execute, on_db};
 
 /// A mentorship with its pair, cycle and liaison.
@@ -196,6 +197,21 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The cycles a scope's pairs belong to, as a list or a subquery for
+    /// [`latest_check_ins`]; `None` for every cycle. A coordinator's home page then reads the
+    /// check-ins of the cycles they watch, not the nation's.
+    fn cycles(&self) -> Option<String> {
+        match self {
+            Scope::National => None,
+            Scope::Cycle(id) => Some(id.to_string()),
+            Scope::Watched { .. } => Some(format!(
+                "SELECT s.cycle_id FROM mentorships s JOIN cycles c ON c.id = s.cycle_id \
+                 WHERE {}",
+                self.condition()
+            )),
+        }
+    }
+
     // Ids come from the policy and the database only; see `join_ids`.
     fn condition(&self) -> String {
         match self {
@@ -220,6 +236,72 @@ impl Scope {
     }
 }
 
+/// The latest answer of each of a pair to the "how is it going" question of the cycle's
+/// midpoint check-ins, read with the pair from the survey answers.
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct PairCheckIns {
+    /// The mentee's answer, 1 to 5.
+    pub mentee_check_in: Option<i64>,
+    /// When the mentee gave it.
+    pub mentee_check_in_at: Option<DateTime<Utc>>,
+    /// The mentor's answer, 1 to 5.
+    pub mentor_check_in: Option<i64>,
+    /// When the mentor gave it.
+    pub mentor_check_in_at: Option<DateTime<Utc>>,
+}
+
+impl PairCheckIns {
+    /// The check-in of one side, if it answered.
+    pub fn of(&self, side: Side) -> Option<CheckIn> {
+        let (score, answered_at) = match side {
+            Side::Mentee => (self.mentee_check_in, self.mentee_check_in_at),
+            Side::Mentor => (self.mentor_check_in, self.mentor_check_in_at),
+        };
+        Some(CheckIn {
+            score: score?,
+            answered_at: answered_at?,
+        })
+    }
+
+    /// The check-ins of both sides that answered.
+    pub fn both(&self) -> Vec<CheckIn> {
+        [Side::Mentee, Side::Mentor]
+            .into_iter()
+            .filter_map(|side| self.of(side))
+            .collect()
+    }
+}
+
+// The columns of `PairCheckIns`, from the joins of `check_in_joins`.
+const CHECK_IN_COLUMNS: &str =
+    "ce.score AS mentee_check_in, ce.answered_at AS mentee_check_in_at, \
+     cr.score AS mentor_check_in, cr.answered_at AS mentor_check_in_at";
+
+// Joins the `latest_check_ins` table expression to the mentorship aliased `alias`, once for
+// each side of the pair, in the role each side is asked.
+fn check_in_joins(alias: &str) -> String {
+    format!(
+        "LEFT JOIN {LATEST_CHECK_INS} ce ON ce.cycle_id = {alias}.cycle_id \
+         AND ce.person_id = {alias}.mentee_id AND ce.role = 'mentee' \
+         LEFT JOIN {LATEST_CHECK_INS} cr ON cr.cycle_id = {alias}.cycle_id \
+         AND cr.person_id = {alias}.mentor_id AND cr.role = 'mentor'"
+    )
+}
+
+/// The latest check-ins of one mentorship's pair.
+pub async fn check_ins(db: &Db, mentorship: &Mentorship) -> Result<PairCheckIns, sqlx::Error> {
+    let sql = format!(
+        "WITH {} SELECT {} FROM mentorships s {} WHERE s.id = $1",
+        latest_check_ins(Some(&mentorship.cycle_id.to_string())),
+        CHECK_IN_COLUMNS,
+        check_in_joins("s")
+    );
+    on_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(mentorship.id)
+        .fetch_one(pool)
+        .await)
+}
+
 /// A mentorship with what its health and the dashboards need.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PairRow {
@@ -238,15 +320,33 @@ pub struct PairRow {
     pub attainment_sum: i64,
     /// How many rated goal attainment.
     pub attainment_count: i64,
+    /// The latest check-in of each of the pair.
+    #[sqlx(flatten)]
+    pub check_ins: PairCheckIns,
 }
 
 impl PairRow {
+    /// What either of the pair raised, as it counts today.
+    pub fn concerns(&self, today: NaiveDate) -> Concerns {
+        Concerns::from_answers(
+            self.poor_fits > 0,
+            &self.check_ins.both(),
+            self.mentorship.started_at,
+            today,
+        )
+    }
+
     /// Its health today; only meaningful while active.
     pub fn health(&self, today: NaiveDate) -> Health {
         let since = self
             .last_met_on
             .unwrap_or_else(|| self.mentorship.started_on());
-        rules::health(self.mentorship.cadence(), since, today, self.poor_fits > 0)
+        rules::health(
+            self.mentorship.cadence(),
+            since,
+            today,
+            self.concerns(today),
+        )
     }
 
     /// The day the next meeting is due by.
@@ -266,7 +366,7 @@ pub async fn pairs(
     status: Option<&str>,
 ) -> Result<Vec<PairRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT q.*, \
+        "WITH {} SELECT q.*, {}, \
          (SELECT MAX(g.met_on) FROM mentorship_meetings g WHERE g.mentorship_id = q.id) \
            AS last_met_on, \
          (SELECT COUNT(*) FROM mentorship_meetings g WHERE g.mentorship_id = q.id) \
@@ -278,8 +378,11 @@ pub async fn pairs(
            FROM mentorship_reflections r WHERE r.mentorship_id = q.id) AS attainment_sum, \
          (SELECT COUNT(*) FROM mentorship_reflections r WHERE r.mentorship_id = q.id) \
            AS attainment_count \
-         FROM ({SELECT} WHERE {} AND ($1 = '' OR s.status = $1)) q ORDER BY q.id",
-        scope.condition()
+         FROM ({SELECT} WHERE {} AND ($1 = '' OR s.status = $1)) q {} ORDER BY q.id",
+        latest_check_ins(scope.cycles().as_deref()),
+        CHECK_IN_COLUMNS,
+        scope.condition(),
+        check_in_joins("q")
     );
     on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(status.unwrap_or(""))
@@ -308,6 +411,9 @@ pub struct Tally {
     pub attainment_sum: i64,
     /// How many rated goal attainment.
     pub attainment_count: i64,
+    /// The latest check-in of each of the pair.
+    #[sqlx(flatten)]
+    pub check_ins: PairCheckIns,
 }
 
 impl Tally {
@@ -316,7 +422,13 @@ impl Tally {
         let since = self
             .last_met_on
             .unwrap_or_else(|| self.started_at.date_naive());
-        rules::health(&self.cadence, since, today, self.poor_fits > 0)
+        let concerns = Concerns::from_answers(
+            self.poor_fits > 0,
+            &self.check_ins.both(),
+            self.started_at,
+            today,
+        );
+        rules::health(&self.cadence, since, today, concerns)
     }
 }
 
@@ -324,8 +436,8 @@ impl Tally {
 /// it reads no person and carries no text a dashboard does not count.
 pub async fn tallies(db: &Db, scope: &Scope) -> Result<Vec<Tally>, sqlx::Error> {
     let sql = format!(
-        "SELECT s.status, s.started_at, s.end_reason, \
-         COALESCE(a.cadence, c.cadence) AS cadence, \
+        "WITH {} SELECT s.status, s.started_at, s.end_reason, \
+         COALESCE(a.cadence, c.cadence) AS cadence, {}, \
          (SELECT MAX(g.met_on) FROM mentorship_meetings g WHERE g.mentorship_id = s.id) \
            AS last_met_on, \
          (SELECT COUNT(*) FROM mentorship_meetings g WHERE g.mentorship_id = s.id) \
@@ -337,7 +449,10 @@ pub async fn tallies(db: &Db, scope: &Scope) -> Result<Vec<Tally>, sqlx::Error> 
          (SELECT COUNT(*) FROM mentorship_reflections r WHERE r.mentorship_id = s.id) \
            AS attainment_count \
          FROM mentorships s JOIN cycles c ON c.id = s.cycle_id \
-         LEFT JOIN mentorship_agreements a ON a.mentorship_id = s.id WHERE {}",
+         LEFT JOIN mentorship_agreements a ON a.mentorship_id = s.id {} WHERE {}",
+        latest_check_ins(scope.cycles().as_deref()),
+        CHECK_IN_COLUMNS,
+        check_in_joins("s"),
         scope.condition()
     );
     on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)

@@ -367,6 +367,16 @@ pub const TEMPLATES: [SurveyTemplate; 6] = [
     },
 ];
 
+/// The midpoint check-ins' question on how the mentorship is going, on a 1-to-5 scale: the
+/// template, the role that answers it, and the question's position. Mentorship health reads
+/// the latest answer of each of the pair (see [`latest_check_ins`]).
+///
+/// [`latest_check_ins`]: crate::surveys::store::latest_check_ins
+pub const HOW_IT_IS_GOING: [(&str, &str, i64); 2] = [
+    ("mentee_midpoint", "mentee", 1),
+    ("mentor_midpoint", "mentor", 1),
+];
+
 /// A template by code.
 pub fn template(code: &str) -> Option<&'static SurveyTemplate> {
     TEMPLATES.iter().find(|t| t.code == code)
@@ -400,6 +410,24 @@ mod tests {
                 assert!(expected, "{}: {prompt}", template.code);
                 assert!(choices.iter().all(|c| !c.contains('\n')));
             }
+        }
+    }
+
+    #[test]
+    fn health_reads_a_scale_question_the_role_is_asked() {
+        for (code, role, position) in HOW_IT_IS_GOING {
+            let template = template(code).expect("a built-in template");
+            let index = usize::try_from(position - 1).expect("positions count from 1");
+            let (kind, prompt, _, required) = template.questions[index];
+            assert_eq!(kind, Scale, "{code}");
+            assert!(required, "{code}");
+            assert!(prompt.starts_with("How well is"), "{code}: {prompt}");
+            let audience = if role == "mentee" {
+                Audience::Mentees
+            } else {
+                Audience::Mentors
+            };
+            assert_eq!(template.audiences, &[audience][..], "{code}");
         }
     }
 

@@ -9,9 +9,11 @@
 //! on purpose, with a reason that is logged.
 //!
 //! Other features reach surveys through [`due_for`] (what a person must answer, for home
-//! pages) and [`cycle_response_summary`] (response rates per kind, for dashboards).
+//! pages), [`cycle_response_summary`] (response rates per kind), [`dashboard`] (the charts of
+//! the mentorship dashboards) and [`store::latest_check_ins`] (what mentorship health reads).
 
 pub mod builtin;
+pub mod dashboard;
 pub mod demo;
 pub mod question;
 pub mod results;

@@ -530,7 +530,7 @@ async fn aggregate(
             .map(|(_, _, n)| n)
             .sum();
         // Free text is read only where it will be shown.
-        let texts = if question.is_text() && people >= MIN_GROUP {
+        let texts = if question.is_text() && results::may_show(people) {
             store::texts(db, survey.id, question.id, results::MAX_TEXTS).await?
         } else {
             Vec::new()

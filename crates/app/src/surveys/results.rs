@@ -16,6 +16,24 @@ use crate::surveys::store::percent;
 /// The fewest people whose answers are shown together.
 pub const MIN_GROUP: i64 = 5;
 
+/// Whether the answers of a group in which this many people answered a question may be
+/// shown: the one rule for every page and export that shows answers, these results and the
+/// mentorship dashboards alike.
+pub fn may_show(answered: i64) -> bool {
+    answered >= MIN_GROUP
+}
+
+/// The mean of numbered answers, to one decimal, rounded half up: "4.4".
+pub fn mean_text(total: i64, answered: i64) -> String {
+    let tenths = mean_tenths(total, answered);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// The mean of numbered answers in tenths, rounded half up; 0 when no one answered.
+pub fn mean_tenths(total: i64, answered: i64) -> i64 {
+    (total * 10 + answered / 2) / answered.max(1)
+}
+
 /// The most free-text answers shown per question.
 pub const MAX_TEXTS: i64 = 500;
 
@@ -169,7 +187,7 @@ fn group(question: &Question, label: &'static str, counts: &Counts, role: Option
         .filter(|(q, r, _)| *q == question.id && in_group(r))
         .map(|(_, _, n)| n)
         .sum();
-    let shown = answered >= MIN_GROUP;
+    let shown = may_show(answered);
     if !shown || question.kind() == QuestionKind::Text {
         return Group {
             label,
@@ -244,8 +262,7 @@ fn summary(kind: QuestionKind, tallies: &[(i64, String, i64)], answered: i64) ->
     match kind {
         QuestionKind::Scale => {
             let total: i64 = tallies.iter().map(|(n, _, c)| n * c).sum();
-            let tenths = (total * 10 + answered / 2) / answered.max(1);
-            format!("Average {}.{} out of 5", tenths / 10, tenths % 10)
+            format!("Average {} out of 5", mean_text(total, answered))
         }
         QuestionKind::ZeroToTen => {
             let score = net_promoter_score(tallies, answered);
@@ -457,6 +474,16 @@ mod tests {
         assert_eq!(shown.texts.len(), 6);
         let in_order: Vec<String> = texts.into_iter().map(|t| t.1).collect();
         assert_ne!(shown.texts, in_order, "not the order of answering");
+    }
+
+    #[test]
+    fn five_is_the_floor_and_means_round_half_up() {
+        assert!(!may_show(MIN_GROUP - 1));
+        assert!(may_show(MIN_GROUP));
+        assert_eq!(mean_text(22, 5), "4.4");
+        assert_eq!(mean_text(21, 6), "3.5", "3.5 exactly");
+        assert_eq!(mean_text(41, 6), "6.8", "6.83 rounds down");
+        assert_eq!(mean_text(0, 0), "0.0", "no division by zero");
     }
 
     #[test]

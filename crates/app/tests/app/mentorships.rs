@@ -9,6 +9,9 @@ use carrel_app::cycles::state::CycleState;
 use carrel_app::mentorships::reminders;
 use carrel_app::platform::auth::roles::Role;
 use carrel_app::platform::db::now;
+use carrel_app::surveys::builtin::{self, Audience};
+use carrel_app::surveys::question::Value;
+use carrel_app::surveys::store::{self as surveys, NewSurvey, Submitted};
 use chrono::{Days, NaiveDate};
 
 use crate::cycles::{application, cycle_in, offer};
@@ -501,6 +504,143 @@ async fn a_coordinators_home_lists_stalled_pairs_before_at_risk_ones_and_poor_fi
     );
 }
 
+/// Sends the midpoint check-in of one side of a mentorship's cycle and records one person's
+/// answer: `score` to "how is it going", and 1 to every other required question, so only the
+/// first question can tell health anything.
+async fn check_in(app: &TestApp, mentorship: i64, person: i64, role: &str, score: i64) {
+    let cycle_id = carrel_app::mentorships::store::find(&app.db, mentorship)
+        .await
+        .unwrap()
+        .unwrap()
+        .cycle_id;
+    let (template, audience) = match role {
+        "mentee" => ("mentee_midpoint", Audience::Mentees),
+        _ => ("mentor_midpoint", Audience::Mentors),
+    };
+    let new = NewSurvey {
+        cycle_id,
+        template: builtin::template(template).unwrap(),
+        audience,
+        opens_at: now(),
+        closes_at: now() + chrono::Duration::days(7),
+        scheduled: false,
+        sent_by: None,
+    };
+    let (survey, _) = surveys::create(&app.db, &new).await.unwrap();
+    let answers: Vec<(i64, Value)> = surveys::questions(&app.db, survey)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|q| q.required)
+        .map(|q| (q.id, Value::Number(if q.position == 1 { score } else { 1 })))
+        .collect();
+    let outcome = surveys::submit(&app.db, survey, person, role, &answers)
+        .await
+        .unwrap();
+    assert_eq!(outcome, Submitted::Saved);
+}
+
+/// Moves a person's survey answers this many days into the past.
+async fn answered_days_ago(app: &TestApp, person: i64, days: i64) {
+    carrel_app::execute!(
+        &app.db,
+        sqlx::query("UPDATE survey_responses SET submitted_at = $1 WHERE person_id = $2")
+            .bind(now() - chrono::Duration::days(days))
+            .bind(person)
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_check_in_reporting_difficulty_puts_a_pair_at_risk_without_saying_who_answered() {
+    // Arrange: a pair that meets on time; its mentor answers 2 of 5 to "how is it going".
+    let app = TestApp::spawn().await;
+    let p = pair(&app).await;
+    began_days_ago(&app, p.id, 20).await;
+    met_days_ago(&app, p.id, p.mentee, 5, "").await;
+    check_in(&app, p.id, p.mentor, "mentor", 2).await;
+    let page = format!("/mentorships/{}", p.id);
+    let cycle_id = carrel_app::mentorships::store::find(&app.db, p.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .cycle_id;
+    let mut liaison = browser(&app, "liaison@example.org").await;
+
+    // Act
+    let home = liaison.get("/").await;
+    let watched = liaison.get(&page).await;
+    let dashboard = liaison.get(&format!("/cycles/{cycle_id}/dashboard")).await;
+    let by_mentor = browser(&app, "mentor@example.org").await.get(&page).await;
+    let by_mentee = browser(&app, "mentee@example.org").await.get(&page).await;
+    let round = reminders::daily(&app.db, "http://127.0.0.1:8080", today())
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Assert
+    let reason = "a recent check-in reported difficulty";
+    assert!(
+        home.body.contains(&format!("At risk, {reason}")),
+        "{}",
+        home.body
+    );
+    assert!(watched
+        .body
+        .contains(&format!("Health: At risk ({reason})</span>")));
+    assert!(dashboard
+        .body
+        .contains("<th scope=\"row\">At risk</th><td>1</td>"));
+    assert!(by_mentor
+        .body
+        .contains(&format!("Health: At risk ({reason})</span>")));
+    assert!(
+        by_mentee.body.contains("Health: On track</span>"),
+        "the mentee does not learn the mentor's answer: {}",
+        by_mentee.body
+    );
+    assert!(!by_mentee.body.contains(reason));
+    assert_eq!(round.reminders, 0, "they met on time: no reminder to meet");
+    for address in ["mentee@example.org", "mentor@example.org"] {
+        let mail = app.emails_to(address).await;
+        assert!(!mail.iter().any(|m| m.contains("time to plan the next one")));
+    }
+}
+
+#[tokio::test]
+async fn a_check_in_that_is_fine_old_or_about_an_earlier_pair_leaves_health_to_the_meetings() {
+    // Arrange: the first pair's mentee answered 1 of 5 sixty-one days ago and its mentor 4
+    // now; the second pair's mentee answered 1 just before this mentorship began (as after a
+    // re-pairing).
+    let app = TestApp::spawn().await;
+    let p = pair(&app).await;
+    began_days_ago(&app, p.id, 100).await;
+    met_days_ago(&app, p.id, p.mentee, 3, "").await;
+    check_in(&app, p.id, p.mentee, "mentee", 1).await;
+    answered_days_ago(&app, p.mentee, 61).await;
+    check_in(&app, p.id, p.mentor, "mentor", 4).await;
+    let mentee = app
+        .person("mentee2@example.org", &[(Role::Mentee, None)])
+        .await;
+    let mentor = app
+        .person("mentor2@example.org", &[(Role::Mentor, None)])
+        .await;
+    let second = mentorship_between(&app, mentee, mentor).await;
+    check_in(&app, second, mentee, "mentee", 1).await;
+    answered_days_ago(&app, mentee, 1).await;
+    began_days_ago(&app, second, 0).await;
+
+    // Act
+    let home = browser(&app, "liaison@example.org").await.get("/").await;
+
+    // Assert
+    assert!(
+        home.body.contains("Every pair you watch is on track."),
+        "{}",
+        home.body
+    );
+}
+
 #[tokio::test]
 async fn a_mentees_home_says_what_to_do_next() {
     // Arrange
@@ -570,6 +710,35 @@ async fn a_poor_fit_lets_the_coordinator_return_the_mentee_to_the_pool() {
     assert!(
         pool.body.contains("Person mentee@example.org"),
         "back in the pool"
+    );
+}
+
+#[tokio::test]
+async fn a_poor_fit_shows_in_the_health_seen_by_the_one_who_answered_and_the_watchers_only() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let p = pair(&app).await;
+    began_days_ago(&app, p.id, 31).await;
+    let mut mentee = browser(&app, "mentee@example.org").await;
+    let answered = mentee
+        .post_form(&format!("/mentorships/{}/fit", p.id), &[("answer", "poor")])
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER);
+    let page = format!("/mentorships/{}", p.id);
+
+    // Act
+    let by_mentee = mentee.get(&page).await;
+    let by_mentor = browser(&app, "mentor@example.org").await.get(&page).await;
+    let by_liaison = browser(&app, "liaison@example.org").await.get(&page).await;
+
+    // Assert
+    let at_risk = "Health: At risk (poor fit reported)</span>";
+    assert!(by_mentee.body.contains(at_risk), "{}", by_mentee.body);
+    assert!(by_liaison.body.contains(at_risk), "{}", by_liaison.body);
+    assert!(
+        by_mentor.body.contains("Health: On track</span>"),
+        "only coordinators learn the other's answer: {}",
+        by_mentor.body
     );
 }
 

@@ -725,6 +725,217 @@ async fn the_response_summary_gives_rates_per_kind_for_a_cycle_and_a_region() {
     assert!(of_ca.is_empty());
 }
 
+#[tokio::test]
+async fn pairs_that_ended_early_are_not_asked_and_a_re_paired_mentee_is_asked_once() {
+    // Arrange: four pairs; the first completed, the second re-paired (its mentee now with a
+    // new mentor), the third ended early by the pair, the fourth still meeting.
+    let app = TestApp::spawn().await;
+    let (cycle, mentees, mentors) = cycle_with_pairs(&app, 4).await;
+    let new_mentor = app
+        .person("mentor.new@example.org", &[(Role::Mentor, None)])
+        .await;
+    let endings = [
+        (mentees[0], "completed", ""),
+        (mentees[1], "ended", "re-paired"),
+        (mentees[2], "ended", "A new job leaves no time."),
+    ];
+    for (mentee, status, reason) in endings {
+        execute!(
+            &app.db,
+            sqlx::query(
+                "UPDATE mentorships SET status = $1, end_reason = $2, ended_at = $3 \
+                 WHERE cycle_id = $4 AND mentee_id = $5",
+            )
+            .bind(status)
+            .bind(reason)
+            .bind(now())
+            .bind(cycle)
+            .bind(mentee)
+        )
+        .unwrap();
+    }
+    pair(&app, cycle, mentees[1], new_mentor, None).await;
+
+    // Act
+    let mentee_end = send(&app, cycle, "mentee_end", Audience::Mentees).await;
+    let mentor_end = send(&app, cycle, "mentor_end", Audience::Mentors).await;
+    let midpoint = send(&app, cycle, "mentee_midpoint", Audience::Mentees).await;
+    let evaluation = send(&app, cycle, "program_evaluation", Audience::Both).await;
+
+    // Assert
+    let asked = |survey: i64| {
+        let db = app.db.clone();
+        async move {
+            let mut people: Vec<i64> = store::recipients(&db, survey)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(person, _)| person)
+                .collect();
+            people.sort_unstable();
+            people
+        }
+    };
+    let sorted = |mut people: Vec<i64>| {
+        people.sort_unstable();
+        people
+    };
+    let kept_mentees = sorted(vec![mentees[0], mentees[1], mentees[3]]);
+    let kept_mentors = sorted(vec![mentors[0], mentors[3], new_mentor]);
+    assert_eq!(
+        asked(mentee_end).await,
+        kept_mentees,
+        "re-paired once, early end not"
+    );
+    assert_eq!(
+        asked(mentor_end).await,
+        kept_mentors,
+        "the first mentors of ended pairs not"
+    );
+    assert_eq!(
+        asked(midpoint).await,
+        kept_mentees,
+        "the midpoint follows the same rule"
+    );
+    let both = sorted([kept_mentees.clone(), kept_mentors.clone()].concat());
+    assert_eq!(asked(evaluation).await, both);
+    let not_asked = [
+        ("mentee2@example.org", mentee_end),
+        ("mentor1@example.org", mentor_end),
+        ("mentor2@example.org", mentor_end),
+    ];
+    for (email, survey) in not_asked {
+        let mut browser = signed_in(&app, email).await;
+        let form = browser.get(&format!("/surveys/{survey}")).await;
+        assert_eq!(form.status, StatusCode::NOT_FOUND, "{email} is not asked");
+    }
+}
+
+const RECOMMEND: &str = "How likely are you to recommend the program to a colleague? (0 to 10)";
+
+#[tokio::test]
+async fn the_cycle_dashboard_shows_response_rates_and_a_mean_only_from_five_answers() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let (cycle, mentees, _) = cycle_with_pairs(&app, 6).await;
+    let survey = send(&app, cycle, "program_evaluation", Audience::Mentees).await;
+    for mentee in &mentees[..4] {
+        evaluate(&app, survey, *mentee, "mentee", 9, "").await;
+    }
+    app.person(
+        "coordinator@example.org",
+        &[(Role::Coordinator, Some("NY"))],
+    )
+    .await;
+    let mut coordinator = signed_in(&app, "coordinator@example.org").await;
+    let page = format!("/cycles/{cycle}/dashboard");
+    let csv = format!("{page}.csv");
+
+    // Act
+    let four = coordinator.get(&page).await;
+    let four_csv = coordinator.get(&csv).await;
+    evaluate(&app, survey, mentees[4], "mentee", 7, "").await;
+    let five = coordinator.get(&page).await;
+    let five_csv = coordinator.get(&csv).await;
+
+    // Assert: four answers give the rate and hide the mean, in the page and the CSV.
+    assert_eq!(four.status, StatusCode::OK);
+    assert!(four
+        .body
+        .contains("<title id=\"chart-survey-rates-title\">Survey response rates</title>"));
+    assert!(four.body.contains("67% (4 of 6)"), "{}", four.body);
+    assert!(four
+        .body
+        .contains("</th><td>67</td><td>6</td><td>4</td></tr>"));
+    assert!(four.body.contains(&format!(
+        "<th scope=\"row\">{RECOMMEND}</th><td>hidden: fewer than 5 answers</td>"
+    )));
+    assert!(!four.body.contains(" of 10 ("), "no mean");
+    assert!(four_csv.body.contains("\",67\n"), "{}", four_csv.body);
+    assert!(four_csv
+        .body
+        .contains(&format!("{RECOMMEND},hidden: fewer than 5 answers\n")));
+    // The fifth answer shows it: (4 × 9 + 7) / 5.
+    assert!(five.body.contains("83% (5 of 6)"));
+    assert!(
+        five.body.contains("8.6 of 10 (5 answered)"),
+        "{}",
+        five.body
+    );
+    assert!(five.body.contains(&format!(
+        "<th scope=\"row\">{RECOMMEND}</th><td>8.6</td><td>5</td>"
+    )));
+    assert!(five.body.contains("4.0 of 5 (5 answered)"));
+    assert!(five_csv.body.contains(&format!("{RECOMMEND},8.6\n")));
+    assert!(five_csv
+        .body
+        .contains(&format!("{RECOMMEND}: Answered,5\n")));
+}
+
+#[tokio::test]
+async fn the_national_dashboard_adds_up_only_the_surveys_whose_results_show() {
+    // Arrange: one cycle's five answers show (6 to 10, a mean of 8.0); another cycle's two
+    // answers of 0 stay hidden, and must not pull the national mean down.
+    let app = TestApp::spawn().await;
+    let (shown_cycle, mentees, _) = cycle_with_pairs(&app, 5).await;
+    let shown = send(&app, shown_cycle, "program_evaluation", Audience::Mentees).await;
+    for (score, mentee) in (6..).zip(&mentees) {
+        evaluate(&app, shown, *mentee, "mentee", score, "").await;
+    }
+    let small_cycle = cycle_in(&app, Some("NY"), CycleState::Published).await;
+    let mut few = Vec::new();
+    for i in 0..2 {
+        let mentee = app
+            .person(
+                &format!("few.mentee{i}@example.org"),
+                &[(Role::Mentee, None)],
+            )
+            .await;
+        let mentor = app
+            .person(
+                &format!("few.mentor{i}@example.org"),
+                &[(Role::Mentor, None)],
+            )
+            .await;
+        pair(&app, small_cycle, mentee, mentor, None).await;
+        few.push(mentee);
+    }
+    let hidden = send(&app, small_cycle, "program_evaluation", Audience::Mentees).await;
+    for mentee in few {
+        evaluate(&app, hidden, mentee, "mentee", 0, "").await;
+    }
+    app.person("admin@example.org", &[(Role::Admin, None)])
+        .await;
+    let mut admin = signed_in(&app, "admin@example.org").await;
+
+    // Act
+    let page = admin.get("/dashboard/national").await;
+    let csv = admin.get("/dashboard/national.csv").await;
+
+    // Assert
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Program evaluation (2 sent)"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("100% (7 of 7)"),
+        "every answer counts in the rate"
+    );
+    assert!(
+        page.body.contains("8.0 of 10 (5 answered)"),
+        "only the survey that shows counts in the mean: {}",
+        page.body
+    );
+    assert!(
+        csv.body.contains(&format!("{RECOMMEND},8.0\n")),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains(&format!("{RECOMMEND}: Answered,5\n")));
+}
+
 /// For the access table: `{survey}` is an open program evaluation of the cycle that asks
 /// the table's mentee and mentor; `{fresh_survey}` is a new one for each use.
 pub async fn fill_placeholders(app: &TestApp, text: &str, cycle: i64) -> String {
