@@ -65,6 +65,10 @@ const ROLES = [
   { role: 'mentee', email: 'mentee@demo.carrel.example', pages: [...MEMBER_PAGES, FORBIDDEN] },
   { role: 'mentor', email: 'mentor@demo.carrel.example', pages: MEMBER_PAGES },
   { role: 'guide', email: 'guide@demo.carrel.example', pages: MEMBER_PAGES },
+  // Texas's self-match accounts: their home pages link to choosing a mentor and to answering
+  // a mentee's request, which the crawl then checks.
+  { role: 'mentee (Texas)', email: 'mentee.tx@demo.carrel.example', pages: MEMBER_PAGES },
+  { role: 'mentor (Texas)', email: 'mentor.tx@demo.carrel.example', pages: MEMBER_PAGES },
   { role: 'coordinator (NY)', email: 'coordinator@demo.carrel.example', pages: COORDINATOR_PAGES },
   {
     role: 'coordinator (CA)',

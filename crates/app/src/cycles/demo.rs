@@ -1,8 +1,9 @@
 //! The demo's cycles: last year's closed New York cycle with its mentorships, this year's
 //! New York cycle open for applications, California's in matching, Texas's with proposals
-//! out and answers coming in (and self-match open to the mentees still without a mentor,
-//! a few of whom asked a mentor themselves), and, at national scale, a national cycle in matching with
-//! about 50,000 applications and 20,000 offers.
+//! out and answers coming in (and self-match open to the mentees still without a mentor: a
+//! few asked a mentor themselves, the Texas mentee account has yet to choose, and the Texas
+//! mentor account, who offered late, has a request to answer), and, at national scale, a
+//! national cycle in matching with about 50,000 applications and 20,000 offers.
 
 use std::collections::HashMap;
 
@@ -11,6 +12,7 @@ use chrono::{Days, Months, NaiveDate};
 
 use crate::cycles::applications::{self, ValidApplication, ValidOffer, AVAILABILITY};
 use crate::cycles::cycle::{self, CycleForm, Placement};
+use crate::cycles::engine::{self, Only};
 use crate::cycles::matching::{self, Solver};
 use crate::cycles::proposals::{self, Side};
 use crate::cycles::self_match;
@@ -76,8 +78,10 @@ pub async fn build(db: &Db, scale: Scale, seed: u64) -> anyhow::Result<()> {
     open_cycle(db, answering, admin).await?;
     enroll(db, &people, answering, Some("TX"), 50, 40, &mut dice).await?;
     run_to_answers(db, answering, admin, 60).await?;
+    late_mentor(db, &people, answering).await?;
     late_applicants(db, &people, answering, &mut dice).await?;
-    self_match_requests(db, answering).await?;
+    self_match_requests(db, answering, people.texas_mentee).await?;
+    ask_late_mentor(db, answering, &people).await?;
 
     if scale == Scale::National {
         let national = national_cycle(db, today - Days::new(30), admin).await?;
@@ -98,6 +102,21 @@ struct Members {
     offers: HashMap<i64, Vec<i64>>,
     mentee_account: Option<i64>,
     mentor_account: Option<i64>,
+    // Texas's self-match accounts: a late applicant still choosing, a mentor asked.
+    texas_mentee: Option<i64>,
+    texas_mentor: Option<i64>,
+}
+
+impl Members {
+    fn is_account(&self, id: i64) -> bool {
+        [
+            self.mentee_account,
+            self.mentor_account,
+            self.texas_mentee,
+            self.texas_mentor,
+        ]
+        .contains(&Some(id))
+    }
 }
 
 impl Members {
@@ -152,6 +171,8 @@ impl Members {
             offers,
             mentee_account: account(crate::demo::DEMO_SIGN_INS[5].1).await?,
             mentor_account: account(crate::demo::DEMO_SIGN_INS[4].1).await?,
+            texas_mentee: account(crate::demo::DEMO_SIGN_INS[6].1).await?,
+            texas_mentor: account(crate::demo::DEMO_SIGN_INS[7].1).await?,
         })
     }
 }
@@ -279,26 +300,33 @@ async fn late_applicants(
     let applied: std::collections::HashSet<i64> = applied.into_iter().map(|(id,)| id).collect();
     let any_time: Vec<&str> = AVAILABILITY.iter().map(|slot| slot.0).collect();
 
+    // The Texas mentee account is one more of them, choosing a mentor on their own.
     let late: Vec<(i64, ValidApplication)> = people
         .mentees
         .iter()
         .filter(|(id, code)| {
             code.as_deref() == Some("TX")
                 && !applied.contains(id)
-                && Some(*id) != people.mentee_account
+                && !people.is_account(*id)
                 && people.needs.contains_key(id)
         })
+        .map(|(id, _)| *id)
         .take(LATE)
-        .map(|(id, _)| {
+        .chain(
+            people
+                .texas_mentee
+                .filter(|id| people.needs.contains_key(id)),
+        )
+        .map(|id| {
             let application = ValidApplication {
                 nearby: false,
                 wants_peer: false,
                 language: String::new(),
                 modality: "either".into(),
                 availability: any_time.join(","),
-                ..demo_application(&people.needs[id], dice)
+                ..demo_application(&people.needs[&id], dice)
             };
-            (*id, application)
+            (id, application)
         })
         .collect();
     applications::save_applications(db, cycle_id, &late).await
@@ -307,25 +335,16 @@ async fn late_applicants(
 // A few mentees left without a mentor (declined, late, or with no mentor the engine accepts)
 // ask their best suggested mentor themselves: the first request is accepted, the second
 // declined (and that mentee asks their next mentor), the others wait for an answer.
-async fn self_match_requests(db: &Db, id: i64) -> anyhow::Result<()> {
+async fn self_match_requests(db: &Db, id: i64, still_choosing: Option<i64>) -> anyhow::Result<()> {
     const ASKING: usize = 4;
     const MESSAGE: &str = "Your work on outreach is what I hope to learn. Could we meet monthly?";
     let cycle = cycle::find(db, id).await?.ok_or(sqlx::Error::RowNotFound)?;
     let topics = profile::list_topics(db).await?;
-    let without_mentor: Vec<(i64,)> = on_db!(db, |pool| {
-        sqlx::query_as(
-            "SELECT a.person_id FROM applications a WHERE a.cycle_id = $1 AND NOT EXISTS \
-             (SELECT 1 FROM proposals p WHERE p.cycle_id = a.cycle_id \
-              AND p.mentee_id = a.person_id AND p.status IN ('published', 'accepted')) \
-             ORDER BY a.id",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await
-    })?;
-
     let mut sent_count = 0;
-    for (mentee_id,) in without_mentor {
+    for mentee_id in without_mentor(db, id).await? {
+        if Some(mentee_id) == still_choosing {
+            continue;
+        }
         let suggested = self_match::suggestions(db, &cycle, &topics, mentee_id).await?;
         let Some(best) = suggested.first() else {
             continue;
@@ -379,6 +398,90 @@ async fn self_match_requests(db: &Db, id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+// The Texas mentor account offers to mentor after the proposals went out, open to any
+// modality and time: places that self-match can fill.
+async fn late_mentor(db: &Db, people: &Members, cycle_id: i64) -> Result<(), sqlx::Error> {
+    let Some(id) = people.texas_mentor else {
+        return Ok(());
+    };
+    let Some(topics) = people.offers.get(&id) else {
+        return Ok(());
+    };
+    let offer = ValidOffer {
+        capacity: 2,
+        modality: "either".into(),
+        availability: AVAILABILITY
+            .iter()
+            .map(|slot| slot.0)
+            .collect::<Vec<_>>()
+            .join(","),
+        affinity: String::new(),
+        ..demo_offer(topics, &mut SplitMix64::new(11))
+    };
+    applications::save_offers(db, cycle_id, &[(id, offer)]).await
+}
+
+// The first mentee still without a mentor whom the engine would pair with the Texas mentor
+// account asks them, so that the account has a request to answer.
+async fn ask_late_mentor(db: &Db, cycle_id: i64, people: &Members) -> anyhow::Result<()> {
+    const MESSAGE: &str = "I saw you joined late this year. Could you take one more mentee?";
+    let Some(mentor) = people.texas_mentor else {
+        return Ok(());
+    };
+    let cycle = cycle::find(db, cycle_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let topics = profile::list_topics(db).await?;
+
+    for mentee_id in without_mentor(db, cycle_id).await? {
+        if Some(mentee_id) == people.texas_mentee {
+            continue;
+        }
+        let inputs = engine::load(db, &cycle, &topics, Only::Mentee(mentee_id)).await?;
+        let offered = inputs
+            .offers
+            .iter()
+            .position(|offer| engine::person_id(offer.person) == mentor);
+        let (Some(mentee), Some(offered)) = (inputs.mentee_index(mentee_id), offered) else {
+            continue;
+        };
+        let Ok(explanation) = inputs.explain(mentee, offered) else {
+            continue;
+        };
+        let sent = self_match::send(
+            db,
+            &cycle,
+            mentee_id,
+            mentor,
+            explanation.score,
+            MESSAGE,
+            BASE_URL,
+        )
+        .await?;
+        if sent.is_ok() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+// The mentees who applied to a cycle and have no proposal out or accepted, in order of
+// application.
+async fn without_mentor(db: &Db, cycle_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT a.person_id FROM applications a WHERE a.cycle_id = $1 AND NOT EXISTS \
+             (SELECT 1 FROM proposals p WHERE p.cycle_id = a.cycle_id \
+              AND p.mentee_id = a.person_id AND p.status IN ('published', 'accepted')) \
+             ORDER BY a.id",
+        )
+        .bind(cycle_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 async fn enroll(
     db: &Db,
     people: &Members,
@@ -391,9 +494,7 @@ async fn enroll(
     let in_place = |list: &[(i64, Option<String>)]| -> Vec<i64> {
         list.iter()
             .filter(|(id, code)| {
-                region.is_none_or(|r| code.as_deref() == Some(r))
-                    && Some(*id) != people.mentee_account
-                    && Some(*id) != people.mentor_account
+                region.is_none_or(|r| code.as_deref() == Some(r)) && !people.is_account(*id)
             })
             .map(|(id, _)| *id)
             .collect()

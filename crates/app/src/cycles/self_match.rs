@@ -142,6 +142,42 @@ pub async fn of_mentor(
         .await)
 }
 
+/// A self-match cycle with how many requests in it wait for an answer.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CycleRequests {
+    /// The cycle.
+    pub cycle_id: i64,
+    /// Its name.
+    pub cycle_name: String,
+    /// Requests waiting for a mentor's answer: the mentee's own, or those to the mentor.
+    pub waiting: i64,
+}
+
+/// The cycles taking requests now in which the mentee applied and has no mentor or proposal
+/// out yet: where they can still choose a mentor themselves.
+pub async fn still_choosing(db: &Db, mentee_id: i64) -> Result<Vec<CycleRequests>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT c.id AS cycle_id, c.name AS cycle_name,              (SELECT COUNT(*) FROM match_requests r WHERE r.cycle_id = c.id               AND r.mentee_id = $1 AND r.status = 'waiting') AS waiting              FROM cycles c JOIN applications a ON a.cycle_id = c.id AND a.person_id = $1              WHERE c.self_match = TRUE AND c.state IN ('published', 'active')              AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.cycle_id = c.id               AND p.mentee_id = $1 AND p.status IN ('published', 'accepted'))              ORDER BY c.id",
+        )
+        .bind(mentee_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// The cycles in which mentees wait for this mentor's answer, with how many wait.
+pub async fn awaiting_answer(db: &Db, mentor_id: i64) -> Result<Vec<CycleRequests>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT c.id AS cycle_id, c.name AS cycle_name, COUNT(*) AS waiting              FROM match_requests r JOIN cycles c ON c.id = r.cycle_id              WHERE r.mentor_id = $1 AND r.status = 'waiting'              GROUP BY c.id, c.name ORDER BY c.id",
+        )
+        .bind(mentor_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
 /// Places a mentor has left in a cycle: their offer's capacity less proposals out or
 /// accepted (none without an offer).
 pub async fn free_places(db: &Db, cycle_id: i64, mentor_id: i64) -> Result<i64, sqlx::Error> {

@@ -18,7 +18,7 @@ use crate::{execute, on_db};
 pub const DEMO_PASSWORD: &str = "reading-room-2026";
 
 /// The sign-in of one demo account per role.
-pub const DEMO_SIGN_INS: [(&str, &str); 6] = [
+pub const DEMO_SIGN_INS: [(&str, &str); 8] = [
     ("admin", "admin@demo.carrel.example"),
     ("coordinator (New York)", "coordinator@demo.carrel.example"),
     (
@@ -28,6 +28,14 @@ pub const DEMO_SIGN_INS: [(&str, &str); 6] = [
     ("guide", "guide@demo.carrel.example"),
     ("mentor", "mentor@demo.carrel.example"),
     ("mentee", "mentee@demo.carrel.example"),
+    (
+        "mentee choosing a mentor (Texas)",
+        "mentee.tx@demo.carrel.example",
+    ),
+    (
+        "mentor asked by a mentee (Texas)",
+        "mentor.tx@demo.carrel.example",
+    ),
 ];
 
 /// How large a network to build.
@@ -226,6 +234,32 @@ fn generate(
             member.requested_role = if dice.chance(50) { "mentor" } else { "mentee" };
             member.roles.clear();
         }
+        members.push(member);
+    }
+
+    // Texas's self-match accounts come last, so that every member above stays the same: an
+    // early-career mentee with needs, and a senior mentor with topics to offer.
+    let texas = region("TX");
+    let accounts: [(&str, fn(&Member) -> bool, Roles); 2] = [
+        (
+            DEMO_SIGN_INS[6].1,
+            |m| m.stage == Stage::Early && !m.needs.is_empty(),
+            vec![("mentee", None)],
+        ),
+        (
+            DEMO_SIGN_INS[7].1,
+            |m| m.stage == Stage::Senior && !m.offers.is_empty() && m.needs.is_empty(),
+            vec![("mentor", None)],
+        ),
+    ];
+    for (email, fits, roles) in accounts {
+        let mut member = new_member(&mut dice, texas);
+        while !fits(&member) {
+            member = new_member(&mut dice, texas);
+        }
+        member.email = email.to_owned();
+        member.roles = roles;
+        member.visibility = "members";
         members.push(member);
     }
     members

@@ -4,6 +4,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
+use crate::cycles::self_match;
+use crate::mentorships::home::NextStep;
 use crate::network::succession::{self, Alert};
 use crate::people::store;
 use crate::platform::auth::policy::{self, DirectoryScope};
@@ -30,7 +32,8 @@ struct HomePage {
     proposals: Vec<crate::cycles::proposals::Proposal>,
     career_due: bool,
     due_surveys: Vec<crate::surveys::DueSurvey>,
-    next_steps: Vec<crate::mentorships::home::NextStep>,
+    next_steps: Vec<NextStep>,
+    self_match: Vec<NextStep>,
     attention: Option<(Vec<crate::mentorships::home::Attention>, usize)>,
 }
 
@@ -50,6 +53,7 @@ async fn home(
             career_due: false,
             due_surveys: Vec::new(),
             next_steps: Vec::new(),
+            self_match: Vec::new(),
             attention: None,
         };
         return render(&empty);
@@ -79,6 +83,7 @@ async fn home(
     let due_surveys = crate::surveys::due_for(&state.db, viewer.person_id).await?;
     let today = crate::platform::db::now().date_naive();
     let next_steps = crate::mentorships::home::next_steps(&state.db, &viewer, today).await?;
+    let self_match = self_match_steps(&state, viewer.person_id).await?;
     let attention = if viewer.has(Role::Coordinator) {
         Some(crate::mentorships::home::attention(&state.db, &viewer, today).await?)
     } else {
@@ -94,6 +99,48 @@ async fn home(
         proposals,
         due_surveys,
         next_steps,
+        self_match,
         attention,
     })
+}
+
+// Where choosing a mentor, or answering mentees who chose you, is still open.
+async fn self_match_steps(state: &AppState, person_id: i64) -> AppResult<Vec<NextStep>> {
+    let choosing = self_match::still_choosing(&state.db, person_id).await?;
+    let asked = self_match::awaiting_answer(&state.db, person_id).await?;
+
+    let mut steps: Vec<NextStep> = choosing
+        .into_iter()
+        .map(|c| NextStep {
+            text: match c.waiting {
+                0 => format!(
+                    "Choose your mentor in {}: see who is suggested for you",
+                    c.cycle_name
+                ),
+                1 => format!(
+                    "You asked a mentor in {}: see their answer, or ask another",
+                    c.cycle_name
+                ),
+                n => format!(
+                    "You asked {n} mentors in {}: see their answers",
+                    c.cycle_name
+                ),
+            },
+            href: format!("/cycles/{}/mentors", c.cycle_id),
+        })
+        .collect();
+    steps.extend(asked.into_iter().map(|c| NextStep {
+        text: match c.waiting {
+            1 => format!(
+                "A mentee asked you to mentor them in {}: answer them",
+                c.cycle_name
+            ),
+            n => format!(
+                "{n} mentees asked you to mentor them in {}: answer them",
+                c.cycle_name
+            ),
+        },
+        href: format!("/cycles/{}/requests", c.cycle_id),
+    }));
+    Ok(steps)
 }

@@ -957,6 +957,61 @@ async fn the_demo_has_an_open_a_matching_an_answering_and_a_closed_cycle() {
     assert!(answers.contains(&"declined"), "{answers:?}");
     assert!(answers.contains(&"waiting"), "{answers:?}");
 
+    // The Texas accounts find self-match on their home page: the mentee a mentor to choose
+    // from suggestions, the mentor a request waiting for an answer.
+    let choose = format!("/cycles/{}/mentors", texas.id);
+    let answer = format!("/cycles/{}/requests", texas.id);
+    let accounts = [
+        (
+            "mentee.tx@demo.carrel.example",
+            &choose,
+            "Choose your mentor in Texas 2026",
+            &answer,
+        ),
+        (
+            "mentor.tx@demo.carrel.example",
+            &answer,
+            "asked you to mentor them in Texas 2026",
+            &choose,
+        ),
+    ];
+    for (email, link, step, not_theirs) in accounts {
+        let mut browser = app.other_browser();
+        let password = carrel_app::demo::DEMO_PASSWORD;
+        let signed = browser
+            .post_form("/sign-in", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{email}");
+        let home = browser.get("/").await;
+        let page = browser.get(link).await;
+        let other = browser.get(not_theirs).await;
+        assert!(
+            home.body.contains(&format!("href=\"{link}\"")),
+            "{email}: {}",
+            home.body
+        );
+        assert!(home.body.contains(step), "{email}: {}", home.body);
+        assert_eq!(page.status, StatusCode::OK, "{email}");
+        assert_eq!(
+            other.status,
+            StatusCode::FORBIDDEN,
+            "{email} on {not_theirs}"
+        );
+        if link == &choose {
+            assert!(
+                page.body.contains("/mentors/request"),
+                "a mentor to ask: {}",
+                page.body
+            );
+        } else {
+            assert!(
+                page.body.contains("joined late this year"),
+                "the request: {}",
+                page.body
+            );
+        }
+    }
+
     let mentee = carrel_app::people::store::find_by_email(&app.db, "mentee@demo.carrel.example")
         .await
         .unwrap()
