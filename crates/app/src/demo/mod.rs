@@ -86,6 +86,9 @@ impl Dice {
 /// Role codes with their region, where the role has one.
 type Roles = Vec<(&'static str, Option<i64>)>;
 
+/// Whether a generated member suits a fixed account.
+type Fits = fn(&Member) -> bool;
+
 /// One generated person, before insertion.
 struct Member {
     id: i64,
@@ -240,7 +243,7 @@ fn generate(
     // Texas's self-match accounts come last, so that every member above stays the same: an
     // early-career mentee with needs, and a senior mentor with topics to offer.
     let texas = region("TX");
-    let accounts: [(&str, fn(&Member) -> bool, Roles); 2] = [
+    let accounts: [(&str, Fits, Roles); 2] = [
         (
             DEMO_SIGN_INS[6].1,
             |m| m.stage == Stage::Early && !m.needs.is_empty(),
