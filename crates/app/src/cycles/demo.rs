@@ -108,18 +108,6 @@ struct Members {
 }
 
 impl Members {
-    fn is_account(&self, id: i64) -> bool {
-        [
-            self.mentee_account,
-            self.mentor_account,
-            self.texas_mentee,
-            self.texas_mentor,
-        ]
-        .contains(&Some(id))
-    }
-}
-
-impl Members {
     async fn load(db: &Db) -> Result<Self, sqlx::Error> {
         let with_role = |role: &'static str| async move {
             let rows: Vec<(i64, Option<String>)> = on_db!(db, |pool| {
@@ -174,6 +162,17 @@ impl Members {
             texas_mentee: account(crate::demo::DEMO_SIGN_INS[6].1).await?,
             texas_mentor: account(crate::demo::DEMO_SIGN_INS[7].1).await?,
         })
+    }
+
+    // Whether the person is one of the fixed accounts, which the demo places by hand.
+    fn is_account(&self, id: i64) -> bool {
+        [
+            self.mentee_account,
+            self.mentor_account,
+            self.texas_mentee,
+            self.texas_mentor,
+        ]
+        .contains(&Some(id))
     }
 }
 
@@ -298,7 +297,6 @@ async fn late_applicants(
             .await
     })?;
     let applied: std::collections::HashSet<i64> = applied.into_iter().map(|(id,)| id).collect();
-    let any_time: Vec<&str> = AVAILABILITY.iter().map(|slot| slot.0).collect();
 
     // The Texas mentee account is one more of them, choosing a mentor on their own.
     let late: Vec<(i64, ValidApplication)> = people
@@ -323,7 +321,7 @@ async fn late_applicants(
                 wants_peer: false,
                 language: String::new(),
                 modality: "either".into(),
-                availability: any_time.join(","),
+                availability: any_time(),
                 ..demo_application(&people.needs[&id], dice)
             };
             (id, application)
@@ -410,11 +408,7 @@ async fn late_mentor(db: &Db, people: &Members, cycle_id: i64) -> Result<(), sql
     let offer = ValidOffer {
         capacity: 2,
         modality: "either".into(),
-        availability: AVAILABILITY
-            .iter()
-            .map(|slot| slot.0)
-            .collect::<Vec<_>>()
-            .join(","),
+        availability: any_time(),
         affinity: String::new(),
         ..demo_offer(topics, &mut SplitMix64::new(11))
     };
@@ -591,6 +585,12 @@ const GOALS: [&str; 6] = [
     "Learn to write grants that get funded.",
     "Prepare for retirement and pass on what I know.",
 ];
+
+// Every slot of the week, for the late mentees and mentor who can meet at any time.
+fn any_time() -> String {
+    let slots: Vec<&str> = AVAILABILITY.iter().map(|slot| slot.0).collect();
+    slots.join(",")
+}
 
 fn slots(dice: &mut SplitMix64) -> String {
     let mut chosen: Vec<&str> = AVAILABILITY

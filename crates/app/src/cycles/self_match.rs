@@ -17,6 +17,7 @@ use crate::cycles::engine::{self, Only};
 use crate::cycles::pool;
 use crate::cycles::proposals;
 use crate::cycles::state::CycleState;
+use crate::mentorships::home::NextStep;
 use crate::on_db;
 use crate::people::profile::Topic;
 use crate::platform::db::{now, Db};
@@ -142,23 +143,70 @@ pub async fn of_mentor(
         .await)
 }
 
-/// A self-match cycle with how many requests in it wait for an answer.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct CycleRequests {
-    /// The cycle.
-    pub cycle_id: i64,
-    /// Its name.
-    pub cycle_name: String,
-    /// Requests waiting for a mentor's answer: the mentee's own, or those to the mentor.
-    pub waiting: i64,
+/// What self-match asks of a person on their home page: choosing a mentor in the cycles
+/// where they applied and still have none, and answering the mentees who asked them.
+pub async fn home_steps(db: &Db, person_id: i64) -> Result<Vec<NextStep>, sqlx::Error> {
+    let choosing = still_choosing(db, person_id).await?;
+    let asked = awaiting_answer(db, person_id).await?;
+
+    let mut steps: Vec<NextStep> = choosing
+        .into_iter()
+        .map(|c| NextStep {
+            text: match c.waiting {
+                0 => format!(
+                    "Choose your mentor in {}: see who is suggested for you",
+                    c.cycle_name
+                ),
+                1 => format!(
+                    "You asked a mentor in {}: see their answer, or ask another",
+                    c.cycle_name
+                ),
+                n => format!(
+                    "You asked {n} mentors in {}: see their answers",
+                    c.cycle_name
+                ),
+            },
+            href: format!("/cycles/{}/mentors", c.cycle_id),
+        })
+        .collect();
+    steps.extend(asked.into_iter().map(|c| NextStep {
+        text: match c.waiting {
+            1 => format!(
+                "A mentee asked you to mentor them in {}: answer them",
+                c.cycle_name
+            ),
+            n => format!(
+                "{n} mentees asked you to mentor them in {}: answer them",
+                c.cycle_name
+            ),
+        },
+        href: format!("/cycles/{}/requests", c.cycle_id),
+    }));
+    Ok(steps)
 }
 
-/// The cycles taking requests now in which the mentee applied and has no mentor or proposal
-/// out yet: where they can still choose a mentor themselves.
-pub async fn still_choosing(db: &Db, mentee_id: i64) -> Result<Vec<CycleRequests>, sqlx::Error> {
+// A self-match cycle with how many requests in it wait for an answer: the mentee's own, or
+// those to the mentor.
+#[derive(sqlx::FromRow)]
+struct CycleRequests {
+    cycle_id: i64,
+    cycle_name: String,
+    waiting: i64,
+}
+
+// The cycles taking requests now in which the mentee applied and has no mentor or proposal
+// out yet.
+async fn still_choosing(db: &Db, mentee_id: i64) -> Result<Vec<CycleRequests>, sqlx::Error> {
     on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT c.id AS cycle_id, c.name AS cycle_name,              (SELECT COUNT(*) FROM match_requests r WHERE r.cycle_id = c.id               AND r.mentee_id = $1 AND r.status = 'waiting') AS waiting              FROM cycles c JOIN applications a ON a.cycle_id = c.id AND a.person_id = $1              WHERE c.self_match = TRUE AND c.state IN ('published', 'active')              AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.cycle_id = c.id               AND p.mentee_id = $1 AND p.status IN ('published', 'accepted'))              ORDER BY c.id",
+            "SELECT c.id AS cycle_id, c.name AS cycle_name, \
+             (SELECT COUNT(*) FROM match_requests r WHERE r.cycle_id = c.id \
+              AND r.mentee_id = $1 AND r.status = 'waiting') AS waiting \
+             FROM cycles c JOIN applications a ON a.cycle_id = c.id AND a.person_id = $1 \
+             WHERE c.self_match = TRUE AND c.state IN ('published', 'active') \
+             AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.cycle_id = c.id \
+              AND p.mentee_id = $1 AND p.status IN ('published', 'accepted')) \
+             ORDER BY c.id",
         )
         .bind(mentee_id)
         .fetch_all(pool)
@@ -166,11 +214,14 @@ pub async fn still_choosing(db: &Db, mentee_id: i64) -> Result<Vec<CycleRequests
     })
 }
 
-/// The cycles in which mentees wait for this mentor's answer, with how many wait.
-pub async fn awaiting_answer(db: &Db, mentor_id: i64) -> Result<Vec<CycleRequests>, sqlx::Error> {
+// The cycles in which mentees wait for this mentor's answer.
+async fn awaiting_answer(db: &Db, mentor_id: i64) -> Result<Vec<CycleRequests>, sqlx::Error> {
     on_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT c.id AS cycle_id, c.name AS cycle_name, COUNT(*) AS waiting              FROM match_requests r JOIN cycles c ON c.id = r.cycle_id              WHERE r.mentor_id = $1 AND r.status = 'waiting'              GROUP BY c.id, c.name ORDER BY c.id",
+            "SELECT c.id AS cycle_id, c.name AS cycle_name, COUNT(*) AS waiting \
+             FROM match_requests r JOIN cycles c ON c.id = r.cycle_id \
+             WHERE r.mentor_id = $1 AND r.status = 'waiting' \
+             GROUP BY c.id, c.name ORDER BY c.id",
         )
         .bind(mentor_id)
         .fetch_all(pool)

@@ -83,7 +83,7 @@ async fn home(
     let due_surveys = crate::surveys::due_for(&state.db, viewer.person_id).await?;
     let today = crate::platform::db::now().date_naive();
     let next_steps = crate::mentorships::home::next_steps(&state.db, &viewer, today).await?;
-    let self_match = self_match_steps(&state, viewer.person_id).await?;
+    let self_match = self_match::home_steps(&state.db, viewer.person_id).await?;
     let attention = if viewer.has(Role::Coordinator) {
         Some(crate::mentorships::home::attention(&state.db, &viewer, today).await?)
     } else {
@@ -102,45 +102,4 @@ async fn home(
         self_match,
         attention,
     })
-}
-
-// Where choosing a mentor, or answering mentees who chose you, is still open.
-async fn self_match_steps(state: &AppState, person_id: i64) -> AppResult<Vec<NextStep>> {
-    let choosing = self_match::still_choosing(&state.db, person_id).await?;
-    let asked = self_match::awaiting_answer(&state.db, person_id).await?;
-
-    let mut steps: Vec<NextStep> = choosing
-        .into_iter()
-        .map(|c| NextStep {
-            text: match c.waiting {
-                0 => format!(
-                    "Choose your mentor in {}: see who is suggested for you",
-                    c.cycle_name
-                ),
-                1 => format!(
-                    "You asked a mentor in {}: see their answer, or ask another",
-                    c.cycle_name
-                ),
-                n => format!(
-                    "You asked {n} mentors in {}: see their answers",
-                    c.cycle_name
-                ),
-            },
-            href: format!("/cycles/{}/mentors", c.cycle_id),
-        })
-        .collect();
-    steps.extend(asked.into_iter().map(|c| NextStep {
-        text: match c.waiting {
-            1 => format!(
-                "A mentee asked you to mentor them in {}: answer them",
-                c.cycle_name
-            ),
-            n => format!(
-                "{n} mentees asked you to mentor them in {}: answer them",
-                c.cycle_name
-            ),
-        },
-        href: format!("/cycles/{}/requests", c.cycle_id),
-    }));
-    Ok(steps)
 }
