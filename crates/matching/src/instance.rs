@@ -9,11 +9,13 @@ pub const MAX_CAPACITY: u8 = 5;
 /// The largest score a pair can have.
 pub const MAX_SCORE: u16 = 1000;
 
-/// The most mentees an instance may hold.
+/// The most mentees an instance may hold: 4,194,304, some thirty times the librarians of a
+/// large country.
 ///
 /// The optimal solver scales integer weights by the number of mentees so that its
-/// approximate auction becomes exact; this bound keeps every scaled weight inside `i64`.
-pub const MAX_MENTEES: usize = 40_000_000;
+/// approximate auction becomes exact, and this bound keeps every scaled weight inside `i64`;
+/// its index of candidates by mentor packs a mentee and a score into 32 bits.
+pub const MAX_MENTEES: usize = 1 << 22;
 
 /// One acceptable mentor of a mentee, as listed in an [`Instance`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -34,9 +34,11 @@
 //!   reverse steps lower a price by about ε at a time: without this, 10,000 mentees and
 //!   20,000 places took 80 seconds; with it, a fraction of a second.
 //! * **ε-scaling.** Every place opens at price `BIG * SCALE`, where each pair is worth its
-//!   score alone. Prices are first settled with ε = 250 points, then ε is divided by 12
-//!   until it is 1 or the assignment is proven optimal (below); a mentee bids again in a
-//!   later round only when its place is no longer within ε of its best option. A re-solve
+//!   score alone. Prices are first settled with ε = 250 points, then ε is divided by the
+//!   same ratio (at most 40) each round, so that the last planned round lands near
+//!   ε = 16 units, where the assignment is usually proven optimal (below); if not, a
+//!   round at ε = 1 follows. A mentee bids again in a later round only when its place is
+//!   no longer within ε of its best option. A re-solve
 //!   runs the rounds from ε = 1/8 point down, with the same early stop, and starts over
 //!   from scratch if the changes ripple through so much of the market that that is cheaper.
 //!
@@ -54,9 +56,10 @@
 //! optimum. When it exceeds the assignment's worth by less than `SCALE`, the assignment is
 //! optimal, for the same reason as above. After each round below one point whose quick
 //! gap (the untightened prices) is small enough to give a chance, the solver computes
-//! that gap in two passes over the candidates and stops when it is below `SCALE`. On the
-//! national instance (100,000 mentees) this proves the optimum at ε = 8, after 7 rounds
-//! instead of the 9 that ε = 1 needs; the gap at that point is about a quarter of `SCALE`.
+//! that gap in two passes over the candidates and stops when it is below `SCALE`. The gap
+//! grows about in proportion to ε: on the national instance (100,000 mentees) it is proven
+//! below `SCALE` at ε = 23 units but not at ε = 25, which is why the rounds are planned to
+//! end at 16. There the optimum is proven after 5 rounds, where ε = 1 would take a sixth.
 //! [`OptimalSolver::verify`] checks the same certificate.
 //!
 //! # Complexity
@@ -64,9 +67,9 @@
 //! Each round is O(candidates) at most to find the mentees that must bid again (a check
 //! stops at the first option more than ε better) plus the bids, each O(list length), plus at
 //! most four softening passes of O(candidates) each (in practice a pass stops after a few
-//! mentors unless it is about to cut prices); there are at most about log₁₂(250 · SCALE)
-//! rounds (8 for 100,000 mentees; 7 with the early stop), plus two passes over the
-//! candidates for each attempt at the early-stop proof (usually one). The number of bids
+//! mentors unless it is about to cut prices); there are 1 + ⌈log₄₀(250 · SCALE / 16)⌉
+//! rounds, plus one when the proof fails (5 or 6 for 100,000 mentees), plus two passes
+//! over the candidates for each attempt at the early-stop proof. The number of bids
 //! per round is not bounded by a small polynomial in theory (auctions are
 //! pseudo-polynomial), but ε-scaling keeps it near two per mentee per round on every
 //! instance measured, undersupplied or oversupplied. A bid
@@ -74,7 +77,7 @@
 //! its last full scan, and while no price has dropped (prices drop only in reverse steps and
 //! when places or pairs change) the two are still its best if they still beat that profit.
 //! Memory: the instance, a reverse index of the candidates by mentor
-//! (6 bytes per candidate), and O(mentees + mentors) state.
+//! (4 bytes per candidate), and O(mentees + mentors) state.
 //!
 //! # Why an auction
 //!
@@ -86,7 +89,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::instance::{Instance, MAX_CAPACITY, MAX_SCORE};
+use crate::instance::{Instance, MAX_CAPACITY, MAX_MENTEES, MAX_SCORE};
 use crate::matching::Matching;
 use crate::rules::{Resolved, RuleError, Rules, NONE};
 
@@ -96,12 +99,13 @@ const UNPRICED: i64 = i64::MAX;
 // A pinned mentee's profit: so high that no reverse step ever tries to move it, yet far
 // enough from overflow when a worth is subtracted from it.
 const PINNED_PROFIT: i64 = i64::MAX / 4;
-// Measured on national instances: dividing ε by 4, 8 or 16 costs about the same per round
-// overall; a first ε of a few hundred points beats both very large and small ones. With the
-// early stop, 12 reaches ε = 8 after 7 rounds, where the national optimum is proven (with 8,
-// the proof comes at ε = 11 after 8 rounds): about a fifth less time than 8 without it.
+// A re-solve divides ε by this after each round.
 const EPSILON_DIVISOR: i64 = 12;
+// A solve from scratch opens at this many points, and plans its rounds to end near
+// FINAL_EPSILON units.
 const OPENING_EPSILON_POINTS: u16 = 250;
+const FINAL_EPSILON: i64 = 16;
+const MAX_EPSILON_DIVISOR: i64 = 40;
 // The tightened duality gap is computed after a round below one point only when the quick
 // one is under this many units of the objective: on national instances the tightened gap
 // is a tenth of the quick one or less, so a larger quick gap leaves no chance of a proof.
@@ -119,6 +123,25 @@ const SOFTEN_MIN_EPSILONS: i64 = 4;
 // this many empty places, and runs at most this many times per round (each O(candidates)).
 const SOFTEN_EMPTY_PER_WOKEN: usize = 8;
 const MAX_SOFTENINGS_PER_ROUND: u32 = 4;
+
+// The ε of each round of a solve from scratch: from the opening ε down to about
+// `FINAL_EPSILON`, divided each time by the same ratio, the smallest that needs no more
+// rounds than a ratio of `MAX_EPSILON_DIVISOR` would.
+fn epsilon_schedule(scale: i64) -> impl Iterator<Item = i64> {
+    let opening = i64::from(OPENING_EPSILON_POINTS) * scale;
+    let span = (opening / FINAL_EPSILON).max(1);
+    let mut rounds = 0u32;
+    let mut reach = 1i64;
+    while reach < span {
+        reach = reach.saturating_mul(MAX_EPSILON_DIVISOR);
+        rounds += 1;
+    }
+    let mut ratio = 2i64;
+    while ratio.checked_pow(rounds).is_some_and(|power| power < span) {
+        ratio += 1;
+    }
+    (0..=rounds).map(move |round| (opening / ratio.pow(round)).max(1))
+}
 
 /// Solves for the lexicographic optimum and keeps its state for fast re-solves.
 ///
@@ -223,13 +246,12 @@ impl<'a> OptimalSolver<'a> {
                 .iter_mut()
                 .for_each(|price| *price = opening);
             (0..self.places.capacity.len() as u32).for_each(|mentor| self.places.refresh(mentor));
-            let mut epsilon = i64::from(OPENING_EPSILON_POINTS) * self.scale;
-            loop {
+            // When the planned rounds end without a proof, ε = 1 settles it.
+            for epsilon in epsilon_schedule(self.scale).chain([1]) {
                 self.round(epsilon, true);
                 if epsilon == 1 || self.certified(epsilon) {
                     break;
                 }
-                epsilon = (epsilon / EPSILON_DIVISOR).max(1);
             }
             self.solved = true;
         }
@@ -980,9 +1002,7 @@ impl<'a> OptimalSolver<'a> {
                 return;
             }
         }
-        let mentees = self.reverse.mentees(mentor);
-        let scores = self.reverse.scores(mentor);
-        for (&mentee, &score) in mentees.iter().zip(scores) {
+        for (mentee, score) in self.reverse.interested(mentor) {
             if (self.rules.forbidden_pairs.is_empty() || !self.rules.is_forbidden(mentee, mentor))
                 && !visit(mentee, score)
             {
@@ -1106,17 +1126,22 @@ impl MenteeState {
     }
 }
 
-// The candidates grouped by mentor, for reverse steps.
+// The candidates grouped by mentor, for reverse steps, each mentor's best score first (then
+// by mentee). An entry packs the mentee into its low bits and `MAX_SCORE - score` above
+// them, so that sorting entries sorts a list.
 #[derive(Debug)]
 struct ReverseIndex {
     offsets: Vec<u32>,
-    mentees: Vec<u32>,
-    scores: Vec<u16>,
+    entries: Vec<u32>,
 }
+
+const MENTEE_BITS: u32 = MAX_MENTEES.trailing_zeros();
+const MENTEE_MASK: u32 = (1 << MENTEE_BITS) - 1;
 
 impl ReverseIndex {
     fn new(instance: &Instance) -> Self {
         let mentors = instance.edge_mentors();
+        let scores = instance.edge_scores();
         let mut offsets = vec![0u32; instance.mentor_count() + 1];
         for &mentor in mentors {
             offsets[mentor as usize + 1] += 1;
@@ -1125,40 +1150,19 @@ impl ReverseIndex {
             offsets[j + 1] += offsets[j];
         }
         let mut fill = offsets.clone();
-        let mut mentees = vec![0u32; mentors.len()];
-        let mut scores = vec![0u16; mentors.len()];
+        let mut entries = vec![0u32; mentors.len()];
         for mentee in 0..instance.mentee_count() as u32 {
             for edge in instance.range(mentee) {
                 let slot = &mut fill[mentors[edge] as usize];
-                mentees[*slot as usize] = mentee;
-                scores[*slot as usize] = instance.edge_scores()[edge];
+                entries[*slot as usize] =
+                    u32::from(MAX_SCORE - scores[edge]) << MENTEE_BITS | mentee;
                 *slot += 1;
             }
         }
-        // Best score first (then by mentee), so that reverse steps can stop early.
-        let mut keys: Vec<u64> = Vec::new();
         for mentor in 0..instance.mentor_count() {
-            let range = offsets[mentor] as usize..offsets[mentor + 1] as usize;
-            keys.clear();
-            keys.extend(
-                mentees[range.clone()]
-                    .iter()
-                    .zip(&scores[range.clone()])
-                    .map(|(&mentee, &score)| {
-                        u64::from(MAX_SCORE - score) << 32 | u64::from(mentee)
-                    }),
-            );
-            keys.sort_unstable();
-            for (offset, key) in keys.iter().enumerate() {
-                mentees[range.start + offset] = *key as u32;
-                scores[range.start + offset] = MAX_SCORE - (key >> 32) as u16;
-            }
+            entries[offsets[mentor] as usize..offsets[mentor + 1] as usize].sort_unstable();
         }
-        Self {
-            offsets,
-            mentees,
-            scores,
-        }
+        Self { offsets, entries }
     }
 
     fn range(&self, mentor: u32) -> std::ops::Range<usize> {
@@ -1169,12 +1173,14 @@ impl ReverseIndex {
         }
     }
 
-    fn mentees(&self, mentor: u32) -> &[u32] {
-        &self.mentees[self.range(mentor)]
-    }
-
-    fn scores(&self, mentor: u32) -> &[u16] {
-        &self.scores[self.range(mentor)]
+    // The mentor's mentees and their scores, best score first.
+    fn interested(&self, mentor: u32) -> impl Iterator<Item = (u32, u16)> + '_ {
+        self.entries[self.range(mentor)].iter().map(|&entry| {
+            (
+                entry & MENTEE_MASK,
+                MAX_SCORE - (entry >> MENTEE_BITS) as u16,
+            )
+        })
     }
 }
 
