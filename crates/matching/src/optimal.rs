@@ -404,23 +404,24 @@ impl<'a> OptimalSolver<'a> {
 
     // Whether the assignment after a round at `epsilon` is provably optimal already. The
     // quick gap (the prices as they are) runs about ten times the tightened one on national
-    // instances, so the tightened one, which costs two passes over the candidates, is only
+    // instances, so the tightened one, which costs another pass over the candidates, is only
     // computed when it stands a chance.
     fn certified(&self, epsilon: i64) -> bool {
         if epsilon > self.scale || !self.queue.is_empty() {
             return false;
         }
         match self.quick_gap(CERTIFY_QUICK_UNITS * self.scale) {
-            Some(gap) if gap < self.scale => true,
-            Some(_) => self.dual_gap() < i128::from(self.scale),
+            Some((gap, _)) if gap < self.scale => true,
+            Some((_, values)) => self.tightened_gap(&values) < i128::from(self.scale),
             None => false,
         }
     }
 
-    // The duality gap of the current prices, or None once it reaches `limit` (or when a
-    // mentee waits to bid): the prices of empty places plus, for each mentee, its best net
-    // value at the current prices (at least 0) minus its profit.
-    fn quick_gap(&self, limit: i64) -> Option<i64> {
+    // The duality gap of the current prices with each mentee's best net value at them (at
+    // least 0), or None once the gap reaches `limit` or when a mentee waits to bid: the
+    // prices of empty places plus, for each mentee, its value minus its profit. The values
+    // come with it, pinned mentees' as 0.
+    fn quick_gap(&self, limit: i64) -> Option<(i64, Vec<i64>)> {
         let places = &self.places;
         let mut gap: i64 = 0;
         for mentor in 0..places.capacity.len() as u32 {
@@ -430,48 +431,64 @@ impl<'a> OptimalSolver<'a> {
                 }
             }
         }
+        let mut values = vec![0i64; self.instance.mentee_count()];
         for mentee in 0..self.instance.mentee_count() as u32 {
             if gap >= limit || self.mentees.place[mentee as usize] == NONE {
                 return None;
             }
             if !self.rules.is_pinned(mentee) {
                 let value = self.best_value(mentee);
+                values[mentee as usize] = value;
                 gap = gap.saturating_add(value - self.mentees.profit[mentee as usize]);
             }
         }
-        (gap < limit).then_some(gap)
+        (gap < limit).then_some((gap, values))
     }
 
     // The duality gap after tightening the prices: each mentee takes its best net value at
-    // the current prices (at least 0), then each mentor's places take the least price that
+    // the current prices (`values`), then each mentor's places take the least price that
     // keeps every pair covered, `max(0, worth - value)` over its mentees. Both stay a
     // feasible dual, so the bound minus the assignment's worth is at least the distance to
     // the optimum. Pinned mentees and their places are outside the problem solved here.
-    fn dual_gap(&self) -> i128 {
-        let mentees = self.instance.mentee_count();
-        let mut values = vec![0i64; mentees];
+    fn tightened_gap(&self, values: &[i64]) -> i128 {
         let mut gap: i128 = 0;
-        for mentee in 0..mentees as u32 {
-            let m = mentee as usize;
-            if self.rules.is_pinned(mentee) {
-                continue;
-            }
-            values[m] = self.best_value(mentee);
-            gap += i128::from(values[m]);
-            if self.mentees.place[m] < OPTED_OUT {
-                gap -= i128::from(self.worth(self.mentees.score[m]));
+        for (mentee, &value) in values.iter().enumerate() {
+            gap += i128::from(value);
+            if self.mentees.place[mentee] < OPTED_OUT && !self.rules.is_pinned(mentee as u32) {
+                gap -= i128::from(self.worth(self.mentees.score[mentee]));
             }
         }
         for mentor in 0..self.places.capacity.len() as u32 {
             let mut price = 0i64;
-            self.for_each_interested(mentor, |mentee, score| {
-                if !self.rules.is_pinned(mentee) {
-                    price = price.max(self.worth(score) - values[mentee as usize]);
+            // Values are at least 0, so from the first worth no higher than the price found,
+            // the mentor's list (best score first) cannot raise it.
+            self.scan_interested(mentor, |mentee, score| {
+                let worth = self.worth(score);
+                if worth <= price {
+                    return false;
                 }
+                if !self.rules.is_pinned(mentee) {
+                    price = price.max(worth - values[mentee as usize]);
+                }
+                true
             });
             gap += i128::from(self.places.capacity[mentor as usize]) * i128::from(price);
         }
         gap
+    }
+
+    // The tightened duality gap of the current state, whoever waits to bid.
+    fn dual_gap(&self) -> i128 {
+        let values: Vec<i64> = (0..self.instance.mentee_count() as u32)
+            .map(|mentee| {
+                if self.rules.is_pinned(mentee) {
+                    0
+                } else {
+                    self.best_value(mentee)
+                }
+            })
+            .collect();
+        self.tightened_gap(&values)
     }
 
     // The mentee's best profit at the current prices, or 0 (staying unmatched).
