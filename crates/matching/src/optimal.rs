@@ -16,8 +16,9 @@
 //! * **Forward step.** An unassigned mentee looks at the cheapest place of each listed
 //!   mentor, takes the one with the highest profit (worth minus price) and raises that
 //!   place's price by the margin over its second-best option (another mentor, the mentor's
-//!   next-cheapest place, or staying unmatched) plus ε. A displaced mentee bids again. A
-//!   mentee whose best profit is not positive stays unmatched.
+//!   next-cheapest place, or staying unmatched) plus ε. A displaced mentee bids next,
+//!   before the others waiting, while its data is still in cache. A mentee whose best
+//!   profit is not positive stays unmatched.
 //! * **Reverse step.** An empty place with a positive price lowers its price to attract the
 //!   mentee who gains most by moving there, or drops to zero when nobody would. This is what
 //!   makes the unbalanced problem (fewer places than mentees, mentees who may stay
@@ -87,7 +88,7 @@
 //! and keeps its prices, so that after a few declines or a new mentor only the mentees
 //! concerned bid again ([`OptimalSolver::decline`], [`OptimalSolver::solve`]).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use crate::instance::{Instance, MAX_CAPACITY, MAX_MENTEES, MAX_SCORE};
 use crate::matching::Matching;
@@ -177,10 +178,13 @@ pub struct OptimalSolver<'a> {
     added: AddedMentors,
     reverse: ReverseIndex,
     places: Places,
-    mentees: MenteeState,
+    mentees: Vec<MenteeState>,
     big: i64,
     scale: i64,
-    queue: VecDeque<u32>,
+    // Mentees waiting to bid. The last one in bids first: a mentee just displaced bids while
+    // what it and its options need is still in cache, which on the national instance takes
+    // about a tenth off the solve compared with first come, first served.
+    bidders: Vec<u32>,
     // Each mentee's two best options at its last full scan (see `best_two`), valid while
     // their epoch is the current one: no price has dropped since.
     look_back: Vec<LookBack>,
@@ -202,12 +206,12 @@ impl<'a> OptimalSolver<'a> {
             instance,
             reverse: ReverseIndex::new(instance),
             places: Places::new(&resolved.free_capacity),
-            mentees: MenteeState::new(instance.mentee_count()),
+            mentees: vec![MenteeState::WAITING; instance.mentee_count()],
             rules: resolved,
             added: AddedMentors::default(),
             big: i64::from(MAX_SCORE) * mentee_count + 1,
             scale: mentee_count + 1,
-            queue: VecDeque::new(),
+            bidders: Vec::new(),
             look_back: vec![LookBack::default(); instance.mentee_count()],
             epoch: 1,
             solved: false,
@@ -216,8 +220,8 @@ impl<'a> OptimalSolver<'a> {
         };
         for mentee in 0..instance.mentee_count() as u32 {
             if solver.rules.is_pinned(mentee) {
-                solver.mentees.place[mentee as usize] = OPTED_OUT;
-                solver.mentees.profit[mentee as usize] = PINNED_PROFIT;
+                solver.mentees[mentee as usize].place = OPTED_OUT;
+                solver.mentees[mentee as usize].profit = PINNED_PROFIT;
             }
         }
         Ok(solver)
@@ -280,7 +284,7 @@ impl<'a> OptimalSolver<'a> {
     // Forgets prices and assignments, keeping the rules, for a solve from scratch.
     fn reset(&mut self) {
         self.forget_look_back();
-        self.queue.clear();
+        self.bidders.clear();
         self.places.price.iter_mut().for_each(|price| *price = 0);
         self.places
             .holder
@@ -289,8 +293,8 @@ impl<'a> OptimalSolver<'a> {
         for mentee in 0..self.instance.mentee_count() as u32 {
             let pinned = self.rules.is_pinned(mentee);
             let m = mentee as usize;
-            self.mentees.place[m] = if pinned { OPTED_OUT } else { NONE };
-            self.mentees.profit[m] = if pinned { PINNED_PROFIT } else { 0 };
+            self.mentees[m].place = if pinned { OPTED_OUT } else { NONE };
+            self.mentees[m].profit = if pinned { PINNED_PROFIT } else { 0 };
         }
         self.solved = false;
     }
@@ -332,12 +336,12 @@ impl<'a> OptimalSolver<'a> {
             return Err(RuleError::OverCapacity { mentor });
         }
         self.rules.add_pin(self.instance, mentee, mentor)?;
-        if self.mentees.place[mentee as usize] < OPTED_OUT {
+        if self.mentees[mentee as usize].place < OPTED_OUT {
             self.release(mentee);
         }
-        self.queue.retain(|&m| m != mentee);
-        self.mentees.place[mentee as usize] = OPTED_OUT;
-        self.mentees.profit[mentee as usize] = PINNED_PROFIT;
+        self.bidders.retain(|&m| m != mentee);
+        self.mentees[mentee as usize].place = OPTED_OUT;
+        self.mentees[mentee as usize].profit = PINNED_PROFIT;
         let capacity = self.places.capacity[mentor as usize] - 1;
         self.shrink(mentor, capacity);
         Ok(())
@@ -393,12 +397,12 @@ impl<'a> OptimalSolver<'a> {
                 if holder == NONE && places.price[seat] != 0 {
                     return false;
                 }
-                if holder != NONE && self.mentees.place[holder as usize] != seat as u32 {
+                if holder != NONE && self.mentees[holder as usize].place != seat as u32 {
                     return false;
                 }
             }
         }
-        self.mentees.place.iter().all(|&place| place != NONE)
+        self.mentees.iter().all(|mentee| mentee.place != NONE)
             && self.dual_gap() < i128::from(self.scale)
     }
 
@@ -407,7 +411,7 @@ impl<'a> OptimalSolver<'a> {
     // instances, so the tightened one, which costs another pass over the candidates, is only
     // computed when it stands a chance.
     fn certified(&self, epsilon: i64) -> bool {
-        if epsilon > self.scale || !self.queue.is_empty() {
+        if epsilon > self.scale || !self.bidders.is_empty() {
             return false;
         }
         match self.quick_gap(CERTIFY_QUICK_UNITS * self.scale) {
@@ -433,13 +437,13 @@ impl<'a> OptimalSolver<'a> {
         }
         let mut values = vec![0i64; self.instance.mentee_count()];
         for mentee in 0..self.instance.mentee_count() as u32 {
-            if gap >= limit || self.mentees.place[mentee as usize] == NONE {
+            if gap >= limit || self.mentees[mentee as usize].place == NONE {
                 return None;
             }
             if !self.rules.is_pinned(mentee) {
                 let value = self.best_value(mentee);
                 values[mentee as usize] = value;
-                gap = gap.saturating_add(value - self.mentees.profit[mentee as usize]);
+                gap = gap.saturating_add(value - self.mentees[mentee as usize].profit);
             }
         }
         (gap < limit).then_some((gap, values))
@@ -454,8 +458,8 @@ impl<'a> OptimalSolver<'a> {
         let mut gap: i128 = 0;
         for (mentee, &value) in values.iter().enumerate() {
             gap += i128::from(value);
-            if self.mentees.place[mentee] < OPTED_OUT && !self.rules.is_pinned(mentee as u32) {
-                gap -= i128::from(self.worth(self.mentees.score[mentee]));
+            if self.mentees[mentee].place < OPTED_OUT && !self.rules.is_pinned(mentee as u32) {
+                gap -= i128::from(self.worth(self.mentees[mentee].score));
             }
         }
         for mentor in 0..self.places.capacity.len() as u32 {
@@ -501,7 +505,7 @@ impl<'a> OptimalSolver<'a> {
     }
 
     fn within_epsilon(&self, mentee: u32, epsilon: i64) -> bool {
-        let place = self.mentees.place[mentee as usize];
+        let place = self.mentees[mentee as usize].place;
         if self.rules.is_pinned(mentee) {
             return true;
         }
@@ -511,7 +515,7 @@ impl<'a> OptimalSolver<'a> {
         // Stops at the first option more than ε better than the held place: lists run best
         // score first, so a mentee that must bid again is usually found within a few
         // candidates, and a round's recheck costs far less than a full pass.
-        let limit = self.mentees.profit[mentee as usize].saturating_add(epsilon);
+        let limit = self.mentees[mentee as usize].profit.saturating_add(epsilon);
         if limit < 0 {
             return false;
         }
@@ -539,8 +543,8 @@ impl<'a> OptimalSolver<'a> {
     fn round(&mut self, epsilon: i64, recheck: bool) {
         if recheck {
             for mentee in 0..self.instance.mentee_count() as u32 {
-                if self.mentees.place[mentee as usize] == NONE {
-                    self.queue.push_back(mentee);
+                if self.mentees[mentee as usize].place == NONE {
+                    self.bidders.push(mentee);
                 } else if !self.within_epsilon(mentee, epsilon) {
                     self.release(mentee);
                 }
@@ -548,9 +552,9 @@ impl<'a> OptimalSolver<'a> {
         }
         let mut softenings = MAX_SOFTENINGS_PER_ROUND;
         loop {
-            while let Some(mentee) = self.queue.pop_front() {
-                // A mentee can be queued twice (released, then found unassigned by a recheck).
-                if self.mentees.place[mentee as usize] == NONE {
+            while let Some(mentee) = self.bidders.pop() {
+                // A mentee can wait twice (released, then found unassigned by a recheck).
+                if self.mentees[mentee as usize].place == NONE {
                     self.work_left -= self.instance.range(mentee).len() as i64 + 1;
                     self.bid(mentee, epsilon);
                 }
@@ -618,7 +622,7 @@ impl<'a> OptimalSolver<'a> {
             lowest = lowest.min(cheapest);
             self.work_left -= self.reverse.range(mentor).len() as i64 + 1;
             self.for_each_interested(mentor, |mentee, score| {
-                let place = self.mentees.place[mentee as usize];
+                let place = self.mentees[mentee as usize].place;
                 if place < OPTED_OUT {
                     let held = (place / SEATS as u32) as usize;
                     if !soft[held] {
@@ -643,7 +647,7 @@ impl<'a> OptimalSolver<'a> {
         let mut woken = false;
         let amount = if unmatched.len() <= few && lowest > floor {
             for &(mentee, slack) in &unmatched {
-                if slack < lowest && self.mentees.place[mentee as usize] == OPTED_OUT {
+                if slack < lowest && self.mentees[mentee as usize].place == OPTED_OUT {
                     self.release(mentee);
                     woken = true;
                 }
@@ -661,7 +665,7 @@ impl<'a> OptimalSolver<'a> {
                 self.places.price[seat] -= amount;
                 let holder = self.places.holder[seat];
                 if holder != NONE {
-                    self.mentees.profit[holder as usize] += amount;
+                    self.mentees[holder as usize].profit += amount;
                 }
             }
             self.places.refresh(mentor);
@@ -674,8 +678,8 @@ impl<'a> OptimalSolver<'a> {
         let mut second = second.max(0);
         let (mentor, score) = choice;
         if mentor == NONE || best <= 0 {
-            self.mentees.place[mentee as usize] = OPTED_OUT;
-            self.mentees.profit[mentee as usize] = 0;
+            self.mentees[mentee as usize].place = OPTED_OUT;
+            self.mentees[mentee as usize].profit = 0;
             return;
         }
         let worth = self.worth(score);
@@ -687,8 +691,8 @@ impl<'a> OptimalSolver<'a> {
         let price = worth - second + epsilon;
         let displaced = self.places.holder[seat];
         if displaced != NONE {
-            self.mentees.place[displaced as usize] = NONE;
-            self.queue.push_back(displaced);
+            self.mentees[displaced as usize].place = NONE;
+            self.bidders.push(displaced);
         }
         self.assign(mentee, seat, price, score);
     }
@@ -751,7 +755,12 @@ impl<'a> OptimalSolver<'a> {
 
     fn reverse_round(&mut self, epsilon: i64) {
         self.forget_look_back();
-        self.profit_floor = self.mentees.profit.iter().copied().min().unwrap_or(0);
+        self.profit_floor = self
+            .mentees
+            .iter()
+            .map(|mentee| mentee.profit)
+            .min()
+            .unwrap_or(0);
         let mut empty: Vec<u32> = Vec::new();
         for mentor in 0..self.places.capacity.len() as u32 {
             for seat in self.places.seats(mentor) {
@@ -792,7 +801,7 @@ impl<'a> OptimalSolver<'a> {
                 return false;
             }
             visited += 1;
-            let gain = worth - self.mentees.profit[mentee as usize];
+            let gain = worth - self.mentees[mentee as usize].profit;
             if gain > best {
                 second = best;
                 best = gain;
@@ -811,7 +820,7 @@ impl<'a> OptimalSolver<'a> {
             return None;
         }
         let price = second.saturating_sub(epsilon).max(0);
-        let left = self.mentees.place[mentee as usize];
+        let left = self.mentees[mentee as usize].place;
         if left < OPTED_OUT {
             self.places.holder[left as usize] = NONE;
             self.places.refresh(left / SEATS as u32);
@@ -824,21 +833,21 @@ impl<'a> OptimalSolver<'a> {
         self.places.holder[seat] = mentee;
         self.places.price[seat] = price;
         self.places.refresh((seat / SEATS) as u32);
-        self.mentees.place[mentee as usize] = seat as u32;
-        self.mentees.profit[mentee as usize] = self.worth(score) - price;
+        self.mentees[mentee as usize].place = seat as u32;
+        self.mentees[mentee as usize].profit = self.worth(score) - price;
         self.profit_floor = self.profit_floor.min(self.worth(score) - price);
-        self.mentees.score[mentee as usize] = score;
+        self.mentees[mentee as usize].score = score;
     }
 
     // Returns the mentee to the pool; its place keeps its price until the reverse step.
     fn release(&mut self, mentee: u32) {
-        let place = self.mentees.place[mentee as usize];
+        let place = self.mentees[mentee as usize].place;
         if place < OPTED_OUT {
             self.places.holder[place as usize] = NONE;
         }
         if place != NONE {
-            self.mentees.place[mentee as usize] = NONE;
-            self.queue.push_back(mentee);
+            self.mentees[mentee as usize].place = NONE;
+            self.bidders.push(mentee);
         }
     }
 
@@ -847,8 +856,8 @@ impl<'a> OptimalSolver<'a> {
         let mentor = self.instance.edge_mentors()[edge];
         self.rules.pinned_edge[mentee as usize] = NONE;
         self.rules.free_capacity[mentor as usize] += 1;
-        self.mentees.place[mentee as usize] = NONE;
-        self.queue.push_back(mentee);
+        self.mentees[mentee as usize].place = NONE;
+        self.bidders.push(mentee);
         let capacity = self.places.capacity[mentor as usize] + 1;
         self.grow(mentor, capacity.min(MAX_CAPACITY));
     }
@@ -867,7 +876,7 @@ impl<'a> OptimalSolver<'a> {
             self.places.swap(seat, last);
             let moved = self.places.holder[seat];
             if moved != NONE {
-                self.mentees.place[moved as usize] = seat as u32;
+                self.mentees[moved as usize].place = seat as u32;
             }
             self.places.holder[last] = NONE;
             self.places.price[last] = 0;
@@ -888,8 +897,8 @@ impl<'a> OptimalSolver<'a> {
         self.places.refresh(mentor);
         let mut outside = Vec::new();
         self.for_each_interested(mentor, |mentee, score| {
-            let place = self.mentees.place[mentee as usize];
-            let profit = self.mentees.profit[mentee as usize];
+            let place = self.mentees[mentee as usize].place;
+            let profit = self.mentees[mentee as usize].profit;
             if place != NONE && profit != PINNED_PROFIT && self.worth(score) > profit + 1 {
                 outside.push(mentee);
             }
@@ -907,9 +916,9 @@ impl<'a> OptimalSolver<'a> {
             if pinned != NONE {
                 return (edge_mentors[pinned as usize], edge_scores[pinned as usize]);
             }
-            let place = self.mentees.place[mentee];
+            let place = self.mentees[mentee].place;
             if place < OPTED_OUT {
-                (place / SEATS as u32, self.mentees.score[mentee])
+                (place / SEATS as u32, self.mentees[mentee].score)
             } else {
                 (NONE, 0)
             }
@@ -917,7 +926,7 @@ impl<'a> OptimalSolver<'a> {
     }
 
     fn mentor_of(&self, mentee: u32) -> Option<u32> {
-        let place = self.mentees.place[mentee as usize];
+        let place = self.mentees[mentee as usize].place;
         (place < OPTED_OUT).then_some(place / SEATS as u32)
     }
 
@@ -1124,23 +1133,22 @@ impl Places {
     }
 }
 
-#[derive(Debug)]
+// What the solver knows of a mentee, in 16 bytes: a bid reads and writes it at once.
+#[derive(Clone, Copy, Debug)]
 struct MenteeState {
-    // The held place, OPTED_OUT (unmatched by choice, or pinned), or NONE (waiting to bid).
-    place: Vec<u32>,
     // Worth minus the place's price, fixed while the place is held.
-    profit: Vec<i64>,
-    score: Vec<u16>,
+    profit: i64,
+    // The held place, OPTED_OUT (unmatched by choice, or pinned), or NONE (waiting to bid).
+    place: u32,
+    score: u16,
 }
 
 impl MenteeState {
-    fn new(mentees: usize) -> Self {
-        Self {
-            place: vec![NONE; mentees],
-            profit: vec![0; mentees],
-            score: vec![0; mentees],
-        }
-    }
+    const WAITING: Self = Self {
+        profit: 0,
+        place: NONE,
+        score: 0,
+    };
 }
 
 // The candidates grouped by mentor, for reverse steps, each mentor's best score first (then
