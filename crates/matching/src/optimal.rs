@@ -694,7 +694,8 @@ impl<'a> OptimalSolver<'a> {
             self.mentees[displaced as usize].place = NONE;
             self.bidders.push(displaced);
         }
-        self.assign(mentee, seat, price, score);
+        self.places.raise_cheapest(mentor, price);
+        self.hold(mentee, seat, price, score);
     }
 
     // The mentee's best profit with its mentor and score, and its second-best profit
@@ -830,9 +831,14 @@ impl<'a> OptimalSolver<'a> {
     }
 
     fn assign(&mut self, mentee: u32, seat: usize, price: i64, score: u16) {
-        self.places.holder[seat] = mentee;
         self.places.price[seat] = price;
         self.places.refresh((seat / SEATS) as u32);
+        self.hold(mentee, seat, price, score);
+    }
+
+    // The mentee takes the place at its (already set) price.
+    fn hold(&mut self, mentee: u32, seat: usize, price: i64, score: u16) {
+        self.places.holder[seat] = mentee;
         self.mentees[mentee as usize].place = seat as u32;
         self.mentees[mentee as usize].profit = self.worth(score) - price;
         self.profit_floor = self.profit_floor.min(self.worth(score) - price);
@@ -1111,6 +1117,19 @@ impl Places {
     fn swap(&mut self, a: usize, b: usize) {
         self.price.swap(a, b);
         self.holder.swap(a, b);
+    }
+
+    // Sets the price of the mentor's cheapest place, which a bid raises. While it stays no
+    // dearer than the next place, that place stays the cheapest, with no scan.
+    fn raise_cheapest(&mut self, mentor: u32, price: i64) {
+        let j = mentor as usize;
+        let seat = self.cheapest_seat(mentor);
+        self.price[seat] = price;
+        if price <= self.second[j] {
+            self.cheapest[j] = price;
+        } else {
+            self.refresh(mentor);
+        }
     }
 
     fn refresh(&mut self, mentor: u32) {
