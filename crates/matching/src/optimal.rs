@@ -816,24 +816,18 @@ impl<'a> OptimalSolver<'a> {
 
         let (mentee, score) = choice;
         if mentee == NONE || best <= epsilon {
-            self.places.price[seat] = 0;
-            self.places.refresh(mentor);
+            self.places.lower_price(seat, 0);
             return None;
         }
         let price = second.saturating_sub(epsilon).max(0);
         let left = self.mentees[mentee as usize].place;
         if left < OPTED_OUT {
+            // The place keeps its price: the mentor's cheapest place stays as it was.
             self.places.holder[left as usize] = NONE;
-            self.places.refresh(left / SEATS as u32);
         }
-        self.assign(mentee, seat, price, score);
-        (left < OPTED_OUT && self.places.price[left as usize] > 0).then_some(left)
-    }
-
-    fn assign(&mut self, mentee: u32, seat: usize, price: i64, score: u16) {
-        self.places.price[seat] = price;
-        self.places.refresh((seat / SEATS) as u32);
+        self.places.lower_price(seat, price);
         self.hold(mentee, seat, price, score);
+        (left < OPTED_OUT && self.places.price[left as usize] > 0).then_some(left)
     }
 
     // The mentee takes the place at its (already set) price.
@@ -1129,6 +1123,28 @@ impl Places {
             self.cheapest[j] = price;
         } else {
             self.refresh(mentor);
+        }
+    }
+
+    // Sets the price of a place, which a reverse step lowers, keeping the cheapest place and
+    // the second price without a scan.
+    fn lower_price(&mut self, seat: usize, price: i64) {
+        let mentor = (seat / SEATS) as u32;
+        let j = mentor as usize;
+        if price > self.price[seat] {
+            self.price[seat] = price;
+            self.refresh(mentor);
+        } else if seat == self.cheapest_seat(mentor) {
+            self.price[seat] = price;
+            self.cheapest[j] = price;
+        } else if price < self.cheapest[j] {
+            self.price[seat] = price;
+            self.second[j] = self.cheapest[j];
+            self.cheapest[j] = price;
+            self.cheapest_seat[j] = (seat % SEATS) as u8;
+        } else {
+            self.price[seat] = price;
+            self.second[j] = self.second[j].min(price);
         }
     }
 
