@@ -15,7 +15,25 @@ pub const MAX_SCORE: u16 = 1000;
 /// The optimal solver scales integer weights by the number of mentees so that its
 /// approximate auction becomes exact, and this bound keeps every scaled weight inside `i64`;
 /// its index of candidates by mentor packs a mentee and a score into 32 bits.
-pub const MAX_MENTEES: usize = 1 << 22;
+pub const MAX_MENTEES: usize = 1 << INDEX_BITS;
+
+/// The most mentors an instance may hold: 4,194,304, like [`MAX_MENTEES`]. Candidate lists
+/// pack a mentor and a score into 32 bits.
+pub const MAX_MENTORS: usize = 1 << INDEX_BITS;
+
+// A candidate packed into 32 bits: a mentor's or mentee's index below INDEX_BITS, and
+// `MAX_SCORE - score` above, so that entries in ascending order run best score first, then
+// by index.
+pub(crate) const INDEX_BITS: u32 = 22;
+const INDEX_MASK: u32 = (1 << INDEX_BITS) - 1;
+
+pub(crate) fn pack(index: u32, score: u16) -> u32 {
+    u32::from(MAX_SCORE - score) << INDEX_BITS | index
+}
+
+pub(crate) fn unpack(entry: u32) -> (u32, u16) {
+    (entry & INDEX_MASK, MAX_SCORE - (entry >> INDEX_BITS) as u16)
+}
 
 /// One acceptable mentor of a mentee, as listed in an [`Instance`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,9 +51,9 @@ pub struct Candidate {
 /// is sorted by score descending, then mentor index ascending, so it doubles as the mentee's
 /// preference order for the stable solver. A pair that is not listed is not acceptable.
 ///
-/// Storage is compact (a mentor index `u32` and a score `u16` per candidate, plus one `u32`
-/// offset per mentee), about 6 bytes per candidate: the 5 million candidates of a
-/// national cycle take 30 MB.
+/// Storage is compact (a mentor index and a score packed into 32 bits per candidate, plus one
+/// `u32` offset per mentee), about 4 bytes per candidate: the 5 million candidates of a
+/// national cycle take 20 MB.
 ///
 /// Build one with [`InstanceBuilder`], read one from the text format with
 /// [`crate::parse::read_instance`], or generate one from profiles with
@@ -44,8 +62,8 @@ pub struct Candidate {
 pub struct Instance {
     capacities: Vec<u8>,
     offsets: Vec<u32>,
-    mentors: Vec<u32>,
-    scores: Vec<u16>,
+    // Each candidate packed by `pack`, a mentee's list after another's.
+    entries: Vec<u32>,
 }
 
 impl Instance {
@@ -61,7 +79,7 @@ impl Instance {
 
     /// The number of listed (mentee, mentor) pairs.
     pub fn candidate_count(&self) -> usize {
-        self.mentors.len()
+        self.entries.len()
     }
 
     /// Every mentor's capacity, `1..=5`, indexed by mentor.
@@ -80,11 +98,10 @@ impl Instance {
     ///
     /// Panics if `mentee >= self.mentee_count()`.
     pub fn candidates(&self, mentee: u32) -> impl ExactSizeIterator<Item = Candidate> + '_ {
-        let range = self.range(mentee);
-        self.mentors[range.clone()]
-            .iter()
-            .zip(&self.scores[range])
-            .map(|(&mentor, &score)| Candidate { mentor, score })
+        self.entries[self.range(mentee)].iter().map(|&entry| {
+            let (mentor, score) = unpack(entry);
+            Candidate { mentor, score }
+        })
     }
 
     /// The score of a listed pair, or `None` when the pair is not a candidate or an index is
@@ -93,7 +110,7 @@ impl Instance {
         if mentee as usize >= self.mentee_count() {
             return None;
         }
-        self.edge(mentee, mentor).map(|e| self.scores[e])
+        self.edge(mentee, mentor).map(|e| self.edge_at(e).1)
     }
 
     pub(crate) fn range(&self, mentee: u32) -> std::ops::Range<usize> {
@@ -104,18 +121,20 @@ impl Instance {
     pub(crate) fn edge(&self, mentee: u32, mentor: u32) -> Option<usize> {
         let range = self.range(mentee);
         let start = range.start;
-        self.mentors[range]
+        self.entries[range]
             .iter()
-            .position(|&m| m == mentor)
+            .position(|&entry| entry & INDEX_MASK == mentor)
             .map(|p| start + p)
     }
 
-    pub(crate) fn edge_mentors(&self) -> &[u32] {
-        &self.mentors
+    // The mentor and score of a candidate, by its position in the lists.
+    pub(crate) fn edge_at(&self, edge: usize) -> (u32, u16) {
+        unpack(self.entries[edge])
     }
 
-    pub(crate) fn edge_scores(&self) -> &[u16] {
-        &self.scores
+    // Every candidate packed (see `unpack`), a mentee's list after another's.
+    pub(crate) fn entries(&self) -> &[u32] {
+        &self.entries
     }
 
     pub(crate) fn offsets(&self) -> &[u32] {
@@ -202,7 +221,8 @@ impl fmt::Display for InstanceError {
             }
             Self::TooLarge => write!(
                 f,
-                "too large: at most {MAX_MENTEES} mentees and 4 billion candidates are supported"
+                "too large: at most {MAX_MENTEES} mentees, {MAX_MENTORS} mentors and 4 billion \
+                 candidates are supported"
             ),
         }
     }
@@ -234,8 +254,7 @@ pub struct InstanceBuilder {
     mentee_count: usize,
     capacities: Vec<u8>,
     offsets: Vec<u32>,
-    mentors: Vec<u32>,
-    scores: Vec<u16>,
+    entries: Vec<u32>,
     last: Option<(u32, u16, u32)>,
     // The mentee (plus one) that last listed each mentor: a duplicate check in O(1).
     seen_by: Vec<u32>,
@@ -265,8 +284,7 @@ impl InstanceBuilder {
             mentee_count,
             capacities: Vec::with_capacity(mentors),
             offsets,
-            mentors: Vec::with_capacity(candidates),
-            scores: Vec::with_capacity(candidates),
+            entries: Vec::with_capacity(candidates),
             last: None,
             seen_by: Vec::with_capacity(mentors),
         })
@@ -274,7 +292,10 @@ impl InstanceBuilder {
 
     /// Adds the next mentor with its capacity (`1..=5`) and returns its index.
     pub fn add_mentor(&mut self, capacity: u8) -> Result<u32, InstanceError> {
-        let mentor = u32::try_from(self.capacities.len()).map_err(|_| InstanceError::TooLarge)?;
+        let mentor = self.capacities.len() as u32;
+        if self.capacities.len() >= MAX_MENTORS {
+            return Err(InstanceError::TooLarge);
+        }
         if !(1..=MAX_CAPACITY).contains(&capacity) {
             return Err(InstanceError::Capacity {
                 mentor,
@@ -323,14 +344,13 @@ impl InstanceBuilder {
         if self.seen_by[mentor as usize] == mentee + 1 {
             return Err(InstanceError::Duplicate { mentee, mentor });
         }
-        if self.mentors.len() == u32::MAX as usize {
+        if self.entries.len() == u32::MAX as usize {
             return Err(InstanceError::TooLarge);
         }
 
         self.open_mentee(mentee);
         self.seen_by[mentor as usize] = mentee + 1;
-        self.mentors.push(mentor);
-        self.scores.push(score);
+        self.entries.push(pack(mentor, score));
         self.last = Some((mentee, score, mentor));
         Ok(())
     }
@@ -362,8 +382,7 @@ impl InstanceBuilder {
         Instance {
             capacities: self.capacities,
             offsets: self.offsets,
-            mentors: self.mentors,
-            scores: self.scores,
+            entries: self.entries,
         }
     }
 
@@ -371,7 +390,7 @@ impl InstanceBuilder {
     // the mentee count itself closes the last list.
     fn open_mentee(&mut self, mentee: u32) {
         // `push` keeps the candidate count below u32::MAX.
-        let end = self.mentors.len() as u32;
+        let end = self.entries.len() as u32;
         while self.offsets.len() <= mentee as usize {
             self.offsets.push(end);
         }

@@ -18,7 +18,7 @@
 //! 2. **Candidates** ([`candidates`]). [`candidates::CandidateSearch`] keeps each mentee's best
 //!    `K` acceptable mentors (50 by default) in a bounded heap, never holding all pairs, and
 //!    produces an [`instance::Instance`]: mentor capacities and each mentee's list, best
-//!    first, stored in about 6 bytes per candidate.
+//!    first, stored in about 4 bytes per candidate.
 //! 3. **Solve** on the same instance, under the same [`rules::Rules`] (pinned and forbidden
 //!    pairs):
 //!    * [`optimal::OptimalSolver`]: the most mentees matched, then the highest total score
@@ -34,8 +34,8 @@
 //! | step | algorithm | time | memory |
 //! | --- | --- | --- | --- |
 //! | candidates | packed offers, skip below the K-th best, threads | O(A·O') | O(A·K) |
-//! | parse | one streaming pass, 1 MiB reads | O(file) | 6 bytes per candidate |
-//! | optimal | forward/reverse auction, ε-scaling, exact at ε = 1 | ~9 O(E) rounds | O(E) |
+//! | parse | one streaming pass, 1 MiB reads | O(file) | 4 bytes per candidate |
+//! | optimal | forward/reverse auction, ε-scaling, exact at ε = 1 | ~6 O(E) rounds | O(E) |
 //! | stable | deferred acceptance, ≤ 5 held proposals per mentor | O(E) | O(N + M) |
 //!
 //! (A applications, O' offers at acceptable stages, K kept per mentee, E candidates, N

@@ -186,7 +186,7 @@ fn count_blocking_pairs(
         }
         let current = matching.mentor_of(mentee);
         for edge in instance.range(mentee) {
-            let mentor = instance.edge_mentors()[edge];
+            let (mentor, score) = instance.edge_at(edge);
             // The list is the mentee's preference order: stop at its own mentor.
             if Some(mentor) == current {
                 break;
@@ -195,7 +195,7 @@ fn count_blocking_pairs(
                 continue;
             }
             let j = mentor as usize;
-            let key = mentor_key(instance.edge_scores()[edge], mentee);
+            let key = mentor_key(score, mentee);
             if load[j] < free_capacity[j] || key > worst[j] {
                 blocking += 1;
             }

@@ -90,7 +90,7 @@
 
 use std::collections::HashMap;
 
-use crate::instance::{Instance, MAX_CAPACITY, MAX_MENTEES, MAX_SCORE};
+use crate::instance::{pack, unpack, Instance, MAX_CAPACITY, MAX_SCORE};
 use crate::matching::Matching;
 use crate::rules::{Resolved, RuleError, Rules, NONE};
 
@@ -853,7 +853,7 @@ impl<'a> OptimalSolver<'a> {
 
     fn unpin(&mut self, mentee: u32) {
         let edge = self.rules.pinned_edge[mentee as usize] as usize;
-        let mentor = self.instance.edge_mentors()[edge];
+        let mentor = self.instance.edge_at(edge).0;
         self.rules.pinned_edge[mentee as usize] = NONE;
         self.rules.free_capacity[mentor as usize] += 1;
         self.mentees[mentee as usize].place = NONE;
@@ -909,12 +909,10 @@ impl<'a> OptimalSolver<'a> {
     }
 
     fn matching(&self) -> Matching {
-        let edge_mentors = self.instance.edge_mentors();
-        let edge_scores = self.instance.edge_scores();
         Matching::from_assignment((0..self.instance.mentee_count()).map(|mentee| {
             let pinned = self.rules.pinned_edge[mentee];
             if pinned != NONE {
-                return (edge_mentors[pinned as usize], edge_scores[pinned as usize]);
+                return self.instance.edge_at(pinned as usize);
             }
             let place = self.mentees[mentee].place;
             if place < OPTED_OUT {
@@ -932,7 +930,7 @@ impl<'a> OptimalSolver<'a> {
 
     fn pinned_mentor(&self, mentee: u32) -> Option<u32> {
         let edge = self.rules.pinned_edge[mentee as usize];
-        (edge != NONE).then(|| self.instance.edge_mentors()[edge as usize])
+        (edge != NONE).then(|| self.instance.edge_at(edge as usize).0)
     }
 
     fn check_range(&self, mentee: u32, mentor: u32) -> Result<(), RuleError> {
@@ -953,16 +951,16 @@ impl<'a> OptimalSolver<'a> {
     #[inline]
     fn for_each_candidate(&self, mentee: u32, mut visit: impl FnMut(u32, u16)) {
         let range = self.instance.range(mentee);
-        let mentors = &self.instance.edge_mentors()[range.clone()];
-        let scores = &self.instance.edge_scores()[range.clone()];
+        let entries = &self.instance.entries()[range.clone()];
         if self.rules.forbidden_pairs.is_empty() {
-            mentors
-                .iter()
-                .zip(scores)
-                .for_each(|(&mentor, &score)| visit(mentor, score));
+            entries.iter().for_each(|&entry| {
+                let (mentor, score) = unpack(entry);
+                visit(mentor, score);
+            });
         } else {
-            for (offset, (&mentor, &score)) in mentors.iter().zip(scores).enumerate() {
+            for (offset, &entry) in entries.iter().enumerate() {
                 if !self.rules.forbidden_edges.contains(range.start + offset) {
+                    let (mentor, score) = unpack(entry);
                     visit(mentor, score);
                 }
             }
@@ -980,22 +978,17 @@ impl<'a> OptimalSolver<'a> {
     #[inline]
     fn any_candidate(&self, mentee: u32, mut test: impl FnMut(u32, u16) -> bool) -> bool {
         let range = self.instance.range(mentee);
-        let mentors = &self.instance.edge_mentors()[range.clone()];
-        let scores = &self.instance.edge_scores()[range.clone()];
+        let entries = &self.instance.entries()[range.clone()];
         let found = if self.rules.forbidden_pairs.is_empty() {
-            mentors
-                .iter()
-                .zip(scores)
-                .any(|(&mentor, &score)| test(mentor, score))
+            entries.iter().any(|&entry| {
+                let (mentor, score) = unpack(entry);
+                test(mentor, score)
+            })
         } else {
-            mentors
-                .iter()
-                .zip(scores)
-                .enumerate()
-                .any(|(offset, (&mentor, &score))| {
-                    !self.rules.forbidden_edges.contains(range.start + offset)
-                        && test(mentor, score)
-                })
+            entries.iter().enumerate().any(|(offset, &entry)| {
+                let (mentor, score) = unpack(entry);
+                !self.rules.forbidden_edges.contains(range.start + offset) && test(mentor, score)
+            })
         };
         found
             || self
@@ -1187,35 +1180,30 @@ impl MenteeState {
 }
 
 // The candidates grouped by mentor, for reverse steps, each mentor's best score first (then
-// by mentee). An entry packs the mentee into its low bits and `MAX_SCORE - score` above
-// them, so that sorting entries sorts a list.
+// by mentee): entries packed like the instance's, with the mentee's index, so that sorting
+// them sorts a list.
 #[derive(Debug)]
 struct ReverseIndex {
     offsets: Vec<u32>,
     entries: Vec<u32>,
 }
 
-const MENTEE_BITS: u32 = MAX_MENTEES.trailing_zeros();
-const MENTEE_MASK: u32 = (1 << MENTEE_BITS) - 1;
-
 impl ReverseIndex {
     fn new(instance: &Instance) -> Self {
-        let mentors = instance.edge_mentors();
-        let scores = instance.edge_scores();
         let mut offsets = vec![0u32; instance.mentor_count() + 1];
-        for &mentor in mentors {
-            offsets[mentor as usize + 1] += 1;
+        for &entry in instance.entries() {
+            offsets[unpack(entry).0 as usize + 1] += 1;
         }
         for j in 0..instance.mentor_count() {
             offsets[j + 1] += offsets[j];
         }
         let mut fill = offsets.clone();
-        let mut entries = vec![0u32; mentors.len()];
+        let mut entries = vec![0u32; instance.candidate_count()];
         for mentee in 0..instance.mentee_count() as u32 {
-            for edge in instance.range(mentee) {
-                let slot = &mut fill[mentors[edge] as usize];
-                entries[*slot as usize] =
-                    u32::from(MAX_SCORE - scores[edge]) << MENTEE_BITS | mentee;
+            for &entry in &instance.entries()[instance.range(mentee)] {
+                let (mentor, score) = unpack(entry);
+                let slot = &mut fill[mentor as usize];
+                entries[*slot as usize] = pack(mentee, score);
                 *slot += 1;
             }
         }
@@ -1235,12 +1223,9 @@ impl ReverseIndex {
 
     // The mentor's mentees and their scores, best score first.
     fn interested(&self, mentor: u32) -> impl Iterator<Item = (u32, u16)> + '_ {
-        self.entries[self.range(mentor)].iter().map(|&entry| {
-            (
-                entry & MENTEE_MASK,
-                MAX_SCORE - (entry >> MENTEE_BITS) as u16,
-            )
-        })
+        self.entries[self.range(mentor)]
+            .iter()
+            .map(|&entry| unpack(entry))
     }
 }
 

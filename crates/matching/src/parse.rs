@@ -10,7 +10,7 @@
 //! appears at most once. Lines end with `\n`.
 //!
 //! The reader never holds the whole file: it reads 1 MiB at a time and parses each line
-//! straight into the compact [`Instance`], so memory stays near 6 bytes per candidate
+//! straight into the compact [`Instance`], so memory stays near 4 bytes per candidate
 //! whatever the file's size. Every rule is checked, and the first broken one is reported
 //! with its line number; nothing in here panics on bad input.
 //!
@@ -30,7 +30,7 @@
 use std::fmt;
 use std::io::Read;
 
-use crate::instance::{Instance, InstanceBuilder, InstanceError, MAX_MENTEES};
+use crate::instance::{Instance, InstanceBuilder, InstanceError, MAX_MENTEES, MAX_MENTORS};
 
 const CHUNK: usize = 1 << 20;
 
@@ -216,7 +216,7 @@ impl Parser {
         })?;
         let (mentees, mentors, candidates) = counts;
         if mentees > MAX_MENTEES as u64
-            || mentors > u64::from(u32::MAX)
+            || mentors > MAX_MENTORS as u64
             || candidates > u64::from(u32::MAX)
         {
             return Err(self.error(ParseErrorKind::Invalid(InstanceError::TooLarge)));
@@ -554,6 +554,12 @@ mod tests {
             "line 2: expected 'c <mentor> <capacity>', found \"c 0\"";
         mentor_out_of_order: "mentees 1 mentors 2 edges 0\nc 1 1\n" =>
             "line 2: expected mentor 0 (mentors are numbered in order), found 1";
+        too_many_mentees: "mentees 4194305 mentors 1 edges 0\n" =>
+            "line 1: too large: at most 4194304 mentees, 4194304 mentors and 4 billion \
+             candidates are supported";
+        too_many_mentors: "mentees 1 mentors 4194305 edges 0\n" =>
+            "line 1: too large: at most 4194304 mentees, 4194304 mentors and 4 billion \
+             candidates are supported";
         capacity_too_large: "mentees 1 mentors 1 edges 0\nc 0 6\n" =>
             "line 2: mentor 0 has capacity 6, expected 1 to 5";
         bad_candidate_line: "mentees 1 mentors 1 edges 1\nc 0 1\ne 0 0\n" =>

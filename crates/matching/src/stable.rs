@@ -1,6 +1,6 @@
 //! The stable solver: mentee-proposing deferred acceptance with capacities.
 
-use crate::instance::{Instance, MAX_CAPACITY};
+use crate::instance::{unpack, Instance, MAX_CAPACITY};
 use crate::matching::{mentor_key, Matching};
 use crate::rules::{Resolved, RuleError, Rules, NONE};
 
@@ -76,8 +76,7 @@ fn propose_until_held(
     mentee: u32,
 ) {
     let offsets = instance.offsets();
-    let mentors = instance.edge_mentors();
-    let scores = instance.edge_scores();
+    let entries = instance.entries();
     let mut proposer = mentee;
     'chain: loop {
         let end = offsets[proposer as usize + 1] as usize;
@@ -88,9 +87,10 @@ fn propose_until_held(
             if resolved.forbidden_edges.contains(current) {
                 continue;
             }
-            let mentor = mentors[current] as usize;
+            let (mentor, score) = unpack(entries[current]);
+            let mentor = mentor as usize;
             let capacity = usize::from(resolved.free_capacity[mentor]);
-            let key = mentor_key(scores[current], proposer);
+            let key = mentor_key(score, proposer);
             let held = usize::from(seats.held[mentor]);
             let keys = &mut seats.keys[mentor * SEATS..mentor * SEATS + capacity];
             if held < capacity {
@@ -125,7 +125,7 @@ fn collect(instance: &Instance, resolved: &Resolved, seats: &Seats) -> Matching 
     for (mentee, &edge) in resolved.pinned_edge.iter().enumerate() {
         if edge != NONE {
             let edge = edge as usize;
-            assignment[mentee] = (instance.edge_mentors()[edge], instance.edge_scores()[edge]);
+            assignment[mentee] = instance.edge_at(edge);
         }
     }
     Matching::from_assignment(assignment.into_iter())
