@@ -35,7 +35,7 @@
 //!   reverse steps lower a price by about ε at a time: without this, 10,000 mentees and
 //!   20,000 places took 80 seconds; with it, a fraction of a second.
 //! * **ε-scaling.** Every place opens at price `BIG * SCALE`, where each pair is worth its
-//!   score alone. Prices are first settled with ε = 250 points, then ε is divided by the
+//!   score alone. Prices are first settled with ε = 400 points, then ε is divided by the
 //!   same ratio (at most 40) each round, so that the last planned round lands near
 //!   ε = 16 units, where the assignment is usually proven optimal (below); if not, a
 //!   round at ε = 1 follows. A mentee bids again in a later round only when its place is
@@ -68,7 +68,7 @@
 //! Each round is O(candidates) at most to find the mentees that must bid again (a check
 //! stops at the first option more than ε better) plus the bids, each O(list length), plus at
 //! most four softening passes of O(candidates) each (in practice a pass stops after a few
-//! mentors unless it is about to cut prices); there are 1 + ⌈log₄₀(250 · SCALE / 16)⌉
+//! mentors unless it is about to cut prices); there are 1 + ⌈log₄₀(400 · SCALE / 16)⌉
 //! rounds, plus one when the proof fails (5 or 6 for 100,000 mentees), plus two passes
 //! over the candidates for each attempt at the early-stop proof. The number of bids
 //! per round is not bounded by a small polynomial in theory (auctions are
@@ -104,7 +104,7 @@ const PINNED_PROFIT: i64 = i64::MAX / 4;
 const EPSILON_DIVISOR: i64 = 12;
 // A solve from scratch opens at this many points, and plans its rounds to end near
 // FINAL_EPSILON units.
-const OPENING_EPSILON_POINTS: u16 = 250;
+const OPENING_EPSILON_POINTS: u16 = 400;
 const FINAL_EPSILON: i64 = 16;
 const MAX_EPSILON_DIVISOR: i64 = 40;
 // The tightened duality gap is computed after a round below one point only when the quick
