@@ -832,11 +832,14 @@ impl<'a> OptimalSolver<'a> {
 
     // The mentee takes the place at its (already set) price.
     fn hold(&mut self, mentee: u32, seat: usize, price: i64, score: u16) {
+        let profit = self.worth(score) - price;
         self.places.holder[seat] = mentee;
-        self.mentees[mentee as usize].place = seat as u32;
-        self.mentees[mentee as usize].profit = self.worth(score) - price;
-        self.profit_floor = self.profit_floor.min(self.worth(score) - price);
-        self.mentees[mentee as usize].score = score;
+        self.mentees[mentee as usize] = MenteeState {
+            profit,
+            place: seat as u32,
+            score,
+        };
+        self.profit_floor = self.profit_floor.min(profit);
     }
 
     // Returns the mentee to the pool; its place keeps its price until the reverse step.
